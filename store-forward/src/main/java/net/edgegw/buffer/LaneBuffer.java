@@ -1,0 +1,39 @@
+package net.edgegw.buffer;
+
+import java.time.Duration;
+
+/**
+ * The durable buffer of one lane. {@link #append} is thread-safe (many source threads); {@link #reader},
+ * {@link #markReplicated} are called by the lane's single forwarder thread; {@link #backlog} from any thread.
+ */
+public interface LaneBuffer extends AutoCloseable {
+
+    /** The lane name. */
+    String lane();
+
+    /**
+     * Appends a record durably (per the sync policy) and returns its index (>= 0). With {@link Overflow#BLOCK} and
+     * a full buffer, waits up to {@code maxWait} for room and returns -1 if there was none (the caller counts or
+     * pushes back); with {@link Overflow#DROP_OLDEST} it never waits. Returns -1 too once closed.
+     */
+    long append(BufferedRecord r, Duration maxWait);
+
+    /** A new cursor positioned after {@code afterIndex} (-1 = from the oldest stored record). */
+    LaneReader reader(long afterIndex);
+
+    /**
+     * Everything with index <= {@code index} has been confirmed by the uplink: it no longer counts as backlog and
+     * its space may be reclaimed. Persisted as the local position (a hint: the exactly-once uplink trusts Kafka's
+     * checkpoint). Calls with a smaller index than before are ignored.
+     */
+    void markReplicated(long index);
+
+    /** The last index passed to {@link #markReplicated} (persisted across restarts), -1 if none. */
+    long replicatedIndex();
+
+    /** A consistent-enough snapshot for metrics and heartbeats. */
+    Backlog backlog();
+
+    @Override
+    void close();
+}
