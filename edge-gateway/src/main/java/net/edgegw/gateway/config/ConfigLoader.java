@@ -1,0 +1,332 @@
+package net.edgegw.gateway.config;
+
+import net.edgegw.buffer.Overflow;
+import net.edgegw.buffer.SyncMode;
+import net.edgegw.core.Envelope;
+import net.edgegw.core.Headers;
+import net.edgegw.gateway.config.GatewayConfig.BufferConfig;
+import net.edgegw.gateway.config.GatewayConfig.DeadLetterConfig;
+import net.edgegw.gateway.config.GatewayConfig.Delivery;
+import net.edgegw.gateway.config.GatewayConfig.HeartbeatConfig;
+import net.edgegw.gateway.config.GatewayConfig.InputConfig;
+import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
+import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
+import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
+import net.edgegw.gateway.config.GatewayConfig.SyslogProtocol;
+import net.edgegw.gateway.config.GatewayConfig.Tls;
+import net.edgegw.gateway.config.GatewayConfig.UplinkConfig;
+import net.edgegw.gateway.config.GatewayConfig.WebConfig;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * YAML -> validated {@link GatewayConfig}. Every error is collected with its key and line; unknown keys are errors;
+ * nothing falls back silently. Stateless and thread-safe.
+ */
+public final class ConfigLoader {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final long GIB = 1L << 30;
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates a config file. */
+    public static GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError("", 0, "cannot read " + file + ": " + e)));
+        }
+        return parse(text, file.toAbsolutePath().getParent());
+    }
+
+    /** Validates config text; relative paths are resolved against {@code baseDir}. */
+    public static GatewayConfig parse(String text, Path baseDir) {
+        YamlDocument doc = YamlDocument.parse(text);
+        List<ConfigError> errors = new ArrayList<>();
+        Fields root = new Fields(doc, "", doc.root(), errors);
+
+        String site = root.requiredString("site");
+        if (site != null && !Envelope.SITE_PATTERN.matcher(site).matches()) {
+            root.error("site", "'" + site + "' must match [a-z0-9][a-z0-9-]{0,62}");
+        }
+        String gateway = root.matching("gateway", defaultGatewayId(), NAME,
+                "a valid gateway id (letters, digits, '.', '_', '-'; up to 63)");
+        String dataDirText = root.string("dataDir", "/var/lib/edge-gateway");
+        Path dataDir = baseDir == null ? Path.of(dataDirText) : baseDir.resolve(dataDirText).normalize();
+
+        Map<String, String> tags = root.stringMap("tags");
+
+        BufferConfig buffer = buffer(root.object("buffer"));
+        List<LaneConfig> lanes = lanes(root, buffer, errors);
+        Set<String> laneNames = new HashSet<>();
+        lanes.forEach(l -> laneNames.add(l.name()));
+        String defaultLane = lanes.isEmpty() ? "default" : lanes.stream()
+                .max((a, b) -> Integer.compare(a.priority(), b.priority())).get().name();
+
+        List<InputConfig> inputs = new ArrayList<>();
+        Set<String> inputNames = new HashSet<>();
+        List<Fields> inputItems = root.objects("inputs");
+        if (inputItems.isEmpty()) {
+            root.error("inputs", "at least one input is required");
+        }
+        for (Fields in : inputItems) {
+            InputConfig ic = input(in, defaultLane, laneNames, baseDir);
+            if (ic != null) {
+                if (!inputNames.add(ic.name())) {
+                    in.error(in.child("name"), "duplicate input name '" + ic.name() + "'");
+                }
+                inputs.add(ic);
+            }
+        }
+        List<RouteConfig> routes = new ArrayList<>();
+        for (Fields r : root.objects("routes")) {
+            routes.add(route(r, laneNames, inputNames));
+        }
+        UplinkConfig uplink = uplink(root.object("uplink"));
+        Fields hb = root.object("heartbeat");
+        HeartbeatConfig heartbeat = new HeartbeatConfig(hb.duration("interval", Duration.ofSeconds(5), Duration.ofMillis(100)),
+                hb.matching("topic", Headers.TOPIC_HEARTBEATS, TOPIC, "a valid Kafka topic name"));
+        hb.finish();
+        Fields dl = root.object("deadLetter");
+        DeadLetterConfig deadLetter = new DeadLetterConfig(dl.bool("enabled", true),
+                dl.matching("topic", Headers.TOPIC_DEADLETTER, TOPIC, "a valid Kafka topic name"));
+        dl.finish();
+        Fields web = root.object("web");
+        WebConfig webConfig = new WebConfig(web.has("bind") ? web.address("bind", null) : null);
+        web.finish();
+        root.finish();
+
+        if (!errors.isEmpty()) {
+            errors.sort((a, b) -> Integer.compare(a.line(), b.line()));
+            throw new ConfigException(errors);
+        }
+        return new GatewayConfig(site, gateway, dataDir, List.copyOf(inputs), buffer, List.copyOf(lanes),
+                List.copyOf(routes), Map.copyOf(tags), uplink, heartbeat, deadLetter, webConfig, sha256(text));
+    }
+
+    private static BufferConfig buffer(Fields b) {
+        BufferConfig c = new BufferConfig(
+                b.size("maxBytes", GIB, 1L << 20, 1L << 50),
+                b.has("maxAge") ? b.duration("maxAge", null, Duration.ofSeconds(1)) : null,
+                b.enumValue("overflow", Overflow.class, Overflow.DROP_OLDEST),
+                b.enumValue("sync", SyncMode.class, SyncMode.NONE),
+                b.duration("syncInterval", Duration.ofSeconds(1), Duration.ofMillis(10)));
+        b.finish();
+        return c;
+    }
+
+    private static List<LaneConfig> lanes(Fields root, BufferConfig buffer, List<ConfigError> errors) {
+        List<Fields> items = root.objects("lanes");
+        List<LaneConfig> out = new ArrayList<>();
+        if (items.isEmpty()) {
+            out.add(new LaneConfig("default", 0, buffer.maxBytes()));
+            return out;
+        }
+        Set<String> names = new HashSet<>();
+        long share = buffer.maxBytes() / items.size();
+        for (Fields l : items) {
+            String name = l.matching("name", null, NAME, "a valid lane name");
+            if (name == null) {
+                l.error(l.child("name"), "is required");
+            } else if (!names.add(name)) {
+                l.error(l.child("name"), "duplicate lane name '" + name + "'");
+            }
+            int priority = l.integer("priority", out.size(), 0, 99);
+            long max = l.size("maxBytes", share, 1L << 20, 1L << 50);
+            l.finish();
+            out.add(new LaneConfig(name == null ? "?" : name, priority, max));
+        }
+        return out;
+    }
+
+    private static InputConfig input(Fields in, String defaultLane, Set<String> lanes, Path baseDir) {
+        String type = in.requiredString("type");
+        String name = in.matching("name", null, NAME, "a valid input name (letters, digits, '.', '_', '-')");
+        if (name == null && in.has("name") == false) {
+            in.error(in.child("name"), "is required");
+        }
+        String lane = in.string("lane", defaultLane);
+        if (!lanes.contains(lane)) {
+            in.error(in.child("lane"), "unknown lane '" + lane + "' (lanes: " + String.join(", ", lanes) + ")");
+        }
+        String topic = in.matching("topic", null, TOPIC, "a valid Kafka topic name");
+        if (type == null) {
+            return null;
+        }
+        switch (type) {
+            case "syslog" -> {
+                SyslogProtocol protocol = in.enumValue("protocol", SyslogProtocol.class, SyslogProtocol.UDP);
+                InetSocketAddress bind = in.address("bind", protocol == SyslogProtocol.TLS ? "0.0.0.0:6514" : "0.0.0.0:514");
+                int maxMessage = (int) in.size("maxMessageBytes", 64 * 1024, 480, 16L << 20);
+                int maxConnections = in.integer("maxConnections", 1000, 1, 1_000_000);
+                Duration idle = in.duration("idleTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1));
+                List<String> allow = in.stringList("allow");
+                for (int i = 0; i < allow.size(); i++) {
+                    if (!looksLikeCidr(allow.get(i))) {
+                        in.error(in.child("allow") + "[" + i + "]", "'" + allow.get(i)
+                                + "' is not an address or CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
+                    }
+                }
+                ZoneId zone = ZoneId.of("UTC");
+                String tz = in.string("timezone", "UTC");
+                try {
+                    zone = ZoneId.of(tz);
+                } catch (DateTimeException e) {
+                    in.error(in.child("timezone"), "'" + tz + "' is not a time zone id such as UTC or Europe/Paris");
+                }
+                Tls tls = null;
+                Fields t = in.object("tls");
+                if (in.has("tls") || protocol == SyslogProtocol.TLS) {
+                    tls = tls(t, baseDir, protocol == SyslogProtocol.TLS);
+                }
+                t.finish();
+                in.finish();
+                return new SyslogInput(name, protocol, bind, maxMessage, maxConnections, idle, List.copyOf(allow), tls,
+                        zone, lane, topic);
+            }
+            case "mqtt", "tcp" -> {
+                in.error(in.child("type"), "input type '" + type + "' is not available in this version (supported: syslog)");
+                return null;
+            }
+            default -> {
+                in.error(in.child("type"), "unknown input type '" + type + "' (supported: syslog)");
+                return null;
+            }
+        }
+    }
+
+    private static Tls tls(Fields t, Path baseDir, boolean required) {
+        String cert = t.string("cert", null);
+        String key = t.string("key", null);
+        String ca = t.string("clientCa", null);
+        if (cert == null || key == null) {
+            t.error(t.path(), (required ? "protocol tls needs " : "") + "tls.cert and tls.key (PEM files)");
+            return null;
+        }
+        Tls tls = new Tls(resolve(baseDir, cert), resolve(baseDir, key), ca == null ? null : resolve(baseDir, ca));
+        for (String k : new String[]{"cert", "key", "clientCa"}) {
+            Path p = switch (k) {
+                case "cert" -> tls.cert();
+                case "key" -> tls.key();
+                default -> tls.clientCa();
+            };
+            if (p != null && !Files.isReadable(p)) {
+                t.error(t.child(k), "file not found or not readable: " + p);
+            }
+        }
+        return tls;
+    }
+
+    private static Path resolve(Path base, String p) {
+        return base == null ? Path.of(p) : base.resolve(p).normalize();
+    }
+
+    private static RouteConfig route(Fields r, Set<String> lanes, Set<String> inputs) {
+        Fields m = r.object("match");
+        String input = m.string("input", null);
+        if (input != null && !inputs.contains(input)) {
+            m.error(m.child("input"), "unknown input '" + input + "'");
+        }
+        String source = m.string("source", null);
+        if (source != null && !List.of("syslog", "mqtt", "tcp").contains(source)) {
+            m.error(m.child("source"), "must be one of syslog, mqtt, tcp, got '" + source + "'");
+        }
+        Integer sev = m.has("severityAtMost") ? m.integer("severityAtMost", 7, 0, 7) : null;
+        String contains = m.string("contains", null);
+        m.finish();
+        String lane = r.string("lane", null);
+        if (lane != null && !lanes.contains(lane)) {
+            r.error(r.child("lane"), "unknown lane '" + lane + "' (lanes: " + String.join(", ", lanes) + ")");
+        }
+        String topic = r.matching("topic", null, TOPIC, "a valid Kafka topic name");
+        boolean drop = r.bool("drop", false);
+        if (!drop && lane == null && topic == null) {
+            r.error(r.path(), "a route needs lane, topic or drop: true");
+        }
+        r.finish();
+        return new RouteConfig(input, source, sev, contains, lane, topic, drop);
+    }
+
+    private static UplinkConfig uplink(Fields u) {
+        String bootstrap = u.requiredString("bootstrapServers");
+        Delivery delivery = u.enumValue("delivery", Delivery.class, Delivery.EXACTLY_ONCE);
+        String compression = u.string("compression", "zstd");
+        if (!List.of("none", "gzip", "snappy", "lz4", "zstd").contains(compression)) {
+            u.error(u.child("compression"), "must be one of none, gzip, snappy, lz4, zstd, got '" + compression + "'");
+        }
+        long bandwidth = u.size("bandwidth", 0, 0, 1L << 40);
+        if (bandwidth > 0 && bandwidth < 1024) {
+            u.error(u.child("bandwidth"), "must be 0 (no cap) or at least 1KiB per second");
+        }
+        int batchMaxRecords = u.integer("batchMaxRecords", 10_000, 1, 1_000_000);
+        long batchMaxBytes = u.size("batchMaxBytes", 4L << 20, 1024, 256L << 20);
+        Duration batchWait = u.duration("batchWait", Duration.ofMillis(50), Duration.ZERO);
+        Map<String, String> props = u.stringMap("properties");
+        for (String k : List.of("bootstrap.servers", "transactional.id", "enable.idempotence", "key.serializer",
+                "value.serializer")) {
+            if (props.containsKey(k)) {
+                u.error(u.child("properties") + "." + k, "is set by the gateway and cannot be overridden");
+            }
+        }
+        u.finish();
+        return new UplinkConfig(bootstrap, delivery, compression, bandwidth, batchMaxRecords, batchMaxBytes, batchWait,
+                Map.copyOf(props));
+    }
+
+    static boolean looksLikeCidr(String s) {
+        int slash = s.indexOf('/');
+        String addr = slash < 0 ? s : s.substring(0, slash);
+        if (!addr.matches("[0-9.]+|[0-9a-fA-F:.]+") || !addr.matches(".*[.:].*")) {
+            return false;
+        }
+        try {
+            InetAddress a = InetAddress.getByName(addr); // literal only: no DNS lookup for these characters
+            int max = a.getAddress().length * 8;
+            return slash < 0 || Integer.parseInt(s.substring(slash + 1)) <= max;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String defaultGatewayId() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                h = "gateway";
+            }
+        }
+        h = h.replaceAll("[^A-Za-z0-9._-]", "-");
+        return h.length() > 63 ? h.substring(0, 63) : h;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package net.edgegw.gateway.config;
+
+import net.edgegw.buffer.Overflow;
+import net.edgegw.buffer.SyncMode;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The validated, immutable gateway configuration (produced only by {@link ConfigLoader}). See docs/configuration.md.
+ *
+ * @param hash SHA-256 of the config file text, reported in heartbeats
+ */
+public record GatewayConfig(String site, String gateway, Path dataDir, List<InputConfig> inputs, BufferConfig buffer,
+                            List<LaneConfig> lanes, List<RouteConfig> routes, Map<String, String> tags,
+                            UplinkConfig uplink, HeartbeatConfig heartbeat, DeadLetterConfig deadLetter,
+                            WebConfig web, String hash) {
+
+    /** An input of any type. */
+    public sealed interface InputConfig permits SyslogInput {
+        String name();
+
+        /** Lane for this input's records unless a route says otherwise. */
+        String lane();
+
+        /** Topic override, or null for the default topic of the source kind. */
+        String topic();
+    }
+
+    public enum SyslogProtocol { UDP, TCP, TLS }
+
+    public record Tls(Path cert, Path key, Path clientCa) {
+    }
+
+    public record SyslogInput(String name, SyslogProtocol protocol, InetSocketAddress bind, int maxMessageBytes,
+                              int maxConnections, Duration idleTimeout, List<String> allow, Tls tls, ZoneId timezone,
+                              String lane, String topic) implements InputConfig {
+    }
+
+    public record BufferConfig(long maxBytes, Duration maxAge, Overflow overflow, SyncMode sync,
+                               Duration syncInterval) {
+    }
+
+    /** A priority lane: 0 is drained first. {@code maxBytes} is this lane's share of the buffer. */
+    public record LaneConfig(String name, int priority, long maxBytes) {
+    }
+
+    /**
+     * A routing rule, first match wins. Null match fields match anything.
+     *
+     * @param drop true to drop matching records (counted as filtered)
+     */
+    public record RouteConfig(String input, String source, Integer severityAtMost, String contains, String lane,
+                              String topic, boolean drop) {
+    }
+
+    public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+    /**
+     * @param properties passed to the Kafka clients as they are (TLS, SASL); never logged or shown
+     * @param bandwidth  uplink cap in bytes/s, 0 = none
+     */
+    public record UplinkConfig(String bootstrapServers, Delivery delivery, String compression, long bandwidth,
+                               int batchMaxRecords, long batchMaxBytes, Duration batchWait,
+                               Map<String, String> properties) {
+        @Override
+        public String toString() {
+            return "UplinkConfig[bootstrapServers=" + bootstrapServers + ", delivery=" + delivery + ", compression="
+                    + compression + ", bandwidth=" + bandwidth + ", properties=" + properties.keySet() + " (values hidden)]";
+        }
+    }
+
+    public record HeartbeatConfig(Duration interval, String topic) {
+    }
+
+    public record DeadLetterConfig(boolean enabled, String topic) {
+    }
+
+    public record WebConfig(InetSocketAddress bind) {
+    }
+
+    /** The lane config by name. */
+    public LaneConfig lane(String name) {
+        return lanes.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+    }
+}
