@@ -1,0 +1,164 @@
+package net.edgegw.gateway.pipeline;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import net.edgegw.buffer.BufferedRecord;
+import net.edgegw.buffer.LaneBuffer;
+import net.edgegw.core.Admission;
+import net.edgegw.core.Emitter;
+import net.edgegw.core.Envelope;
+import net.edgegw.core.EnvelopeJson;
+import net.edgegw.core.Headers;
+import net.edgegw.gateway.config.GatewayConfig;
+import net.edgegw.gateway.config.GatewayConfig.InputConfig;
+import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Enrich, route and store: the path from every source into the lane buffers. Thread-safe (sources call it from many
+ * threads). The record is JSON-encoded here, once, without its id; the buffer assigns the index that makes the id.
+ *
+ * <p>Routing: the first route whose match fields all match decides (drop, lane, topic); otherwise the input's own
+ * lane and topic, else the default topic of the source kind (SPEC section 3).
+ */
+public final class Pipeline implements Emitter, AutoCloseable {
+
+    private static final Duration BLOCK_SLICE = Duration.ofMillis(500);
+
+    private final Map<String, String> tags;
+    private final List<RouteConfig> routes;
+    private final Map<String, LaneBuffer> lanes;
+    private final Map<String, InputRoute> inputs = new HashMap<>();
+    private final Meter accepted;
+    private final Counter filtered;
+    private final Counter bufferFull;
+    private volatile boolean closed;
+
+    private record InputRoute(LaneBuffer lane, String topic, Meter accepted) {
+    }
+
+    public Pipeline(GatewayConfig config, Map<String, LaneBuffer> lanes, MetricRegistry metrics) {
+        this.tags = config.tags();
+        this.routes = config.routes();
+        this.lanes = Map.copyOf(lanes);
+        for (InputConfig in : config.inputs()) {
+            inputs.put(in.name(), new InputRoute(lane(in.lane()), in.topic(), metrics.meter(GatewayMetrics.accepted(in.name()))));
+        }
+        this.accepted = metrics.meter(GatewayMetrics.ACCEPTED);
+        this.filtered = metrics.counter(GatewayMetrics.FILTERED);
+        this.bufferFull = metrics.counter(GatewayMetrics.BUFFER_FULL);
+    }
+
+    private LaneBuffer lane(String name) {
+        LaneBuffer b = lanes.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("no buffer for lane " + name);
+        }
+        return b;
+    }
+
+    @Override
+    public Admission emit(Envelope e) {
+        return store(e, true);
+    }
+
+    @Override
+    public Admission offer(Envelope e) {
+        return store(e, false);
+    }
+
+    /** Stores a record built by the gateway itself (dead letters) on the given lane and topic, never waiting. */
+    Admission storeDirect(Envelope e, String laneName, String topic) {
+        if (closed) {
+            return Admission.CLOSED;
+        }
+        return append(lane(laneName), topic, e, false, null);
+    }
+
+    private Admission store(Envelope e, boolean mayWait) {
+        if (closed) {
+            return Admission.CLOSED;
+        }
+        InputRoute in = inputs.get(e.input());
+        if (in == null) {
+            throw new IllegalArgumentException("record from unconfigured input " + e.input());
+        }
+        LaneBuffer lane = in.lane();
+        String topic = in.topic();
+        for (RouteConfig r : routes) {
+            if (matches(r, e)) {
+                if (r.drop()) {
+                    filtered.inc();
+                    return Admission.FILTERED;
+                }
+                if (r.lane() != null) {
+                    lane = lane(r.lane());
+                }
+                if (r.topic() != null) {
+                    topic = r.topic();
+                }
+                break;
+            }
+        }
+        if (topic == null) {
+            topic = Headers.defaultTopic(e.source());
+        }
+        return append(lane, topic, enrich(e), mayWait, in.accepted());
+    }
+
+    private Admission append(LaneBuffer lane, String topic, Envelope e, boolean mayWait, Meter inputMeter) {
+        BufferedRecord rec = new BufferedRecord(topic, e.key().getBytes(StandardCharsets.UTF_8), e.source(),
+                e.receivedAt().toEpochMilli(), EnvelopeJson.encodeBody(e));
+        long index = lane.append(rec, mayWait ? BLOCK_SLICE : Duration.ZERO);
+        while (index < 0 && mayWait && !closed) {
+            index = lane.append(rec, BLOCK_SLICE);
+        }
+        if (index < 0) {
+            if (closed) {
+                return Admission.CLOSED;
+            }
+            bufferFull.inc();
+            return Admission.BUFFER_FULL;
+        }
+        accepted.mark();
+        if (inputMeter != null) {
+            inputMeter.mark();
+        }
+        return Admission.ACCEPTED;
+    }
+
+    private Envelope enrich(Envelope e) {
+        if (tags.isEmpty()) {
+            return e;
+        }
+        Map<String, String> attrs = new LinkedHashMap<>(tags);
+        attrs.putAll(e.attributes()); // extracted fields win over static tags
+        return e.withAttributes(attrs);
+    }
+
+    static boolean matches(RouteConfig r, Envelope e) {
+        if (r.input() != null && !r.input().equals(e.input())) {
+            return false;
+        }
+        if (r.source() != null && !r.source().equals(e.source().wireName())) {
+            return false;
+        }
+        if (r.severityAtMost() != null && (e.severity() == null || e.severity() > r.severityAtMost())) {
+            return false;
+        }
+        return r.contains() == null || (e.message() != null && e.message().contains(r.contains()));
+    }
+
+    /** Refuses new records from now on; blocked emitters return {@link Admission#CLOSED}. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
