@@ -1,0 +1,119 @@
+package net.edgegw.uplink;
+
+import net.edgegw.buffer.StoredRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Exactly-once uplink of one lane (the KIP-618 pattern of Kafka Connect's exactly-once source tasks): one
+ * transactional producer with the stable {@code transactional.id = edge.<site>.<gateway>.<lane>}; each
+ * transaction carries one batch of the lane plus one checkpoint record naming the batch's last index, so records
+ * and position commit atomically. Kafka's checkpoint is the truth on every (re)start; the buffer's replicated
+ * index is a hint.
+ */
+final class TransactionalLane extends LaneWorker {
+
+    private final CheckpointStore checkpoints;
+    private final String transactionalId;
+    private final String checkpointKey;
+    private final byte[] checkpointKeyBytes;
+    private int checkpointPartition = -1;
+    private boolean txnOpen;
+
+    TransactionalLane(Lane lane, String site, String gateway, UplinkSettings settings, Clock clock,
+                      TokenBucket bucket, long bufferMemory, CheckpointStore checkpoints) {
+        super(lane, site, gateway, settings, clock, bucket, bufferMemory);
+        this.checkpoints = checkpoints;
+        this.transactionalId = "edge." + site + "." + gateway + "." + name;
+        this.checkpointKey = Checkpoint.key(site, gateway, name);
+        this.checkpointKeyBytes = checkpointKey.getBytes(StandardCharsets.UTF_8);
+    }
+
+    String transactionalId() {
+        return transactionalId;
+    }
+
+    @Override
+    boolean transactionOpen() {
+        return txnOpen;
+    }
+
+    @Override
+    void clearTransaction() {
+        txnOpen = false;
+    }
+
+    /** Creates the producer and runs {@code initTransactions()}: fences any older producer with this id and
+     * completes (commits if prepared, else aborts) its last transaction. */
+    @Override
+    void connect() {
+        Producer<byte[], byte[]> p = new KafkaProducer<>(
+                KafkaClients.transactionalProducer(settings, clientId, transactionalId, bufferMemory));
+        try {
+            p.initTransactions();
+        } catch (RuntimeException e) {
+            p.close(java.time.Duration.ZERO);
+            throw e;
+        }
+        producer = p;
+        txnOpen = false;
+    }
+
+    /** Reads this lane's newest committed checkpoint and positions the reader after it. */
+    @Override
+    void resume() throws Exception {
+        checkpoints.ensureTopic();
+        List<PartitionInfo> parts = producer.partitionsFor(checkpoints.topic());
+        if (parts == null || parts.isEmpty()) {
+            throw new KafkaException("no partitions known for " + checkpoints.topic());
+        }
+        checkpointPartition = CheckpointStore.partitionFor(checkpointKey, parts.size());
+        Optional<Checkpoint> cp = checkpoints.readLatest(checkpointPartition, checkpointKey, site, gateway, name);
+        long index = cp.map(Checkpoint::index).orElse(-1L);
+        long hint = buffer.replicatedIndex();
+        logResume(index, hint, cp.isPresent() ? "Kafka checkpoint" : "no Kafka checkpoint, index");
+        reopenReader(index);
+        if (index > hint) {
+            buffer.markReplicated(index);
+        }
+        committedIndex = index;
+    }
+
+    @Override
+    long send(List<StoredRecord> batch) {
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Callback cb = (md, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        };
+        producer.beginTransaction();
+        txnOpen = true;
+        long bytes = sendRecords(batch, cb, failure);
+        long last = batch.get(batch.size() - 1).index();
+        Checkpoint cp = new Checkpoint(site, gateway, name, last, batch.size(), clock.instant());
+        byte[] value = cp.toJson();
+        if (bucket != null && !bucket.acquire(checkpointKeyBytes.length + value.length)) {
+            throw new ClosingException();
+        }
+        producer.send(new ProducerRecord<>(checkpoints.topic(), checkpointPartition, checkpointKeyBytes, value), cb);
+        // Blocks until every record is acknowledged and the commit is done. A TimeoutException here leaves the
+        // outcome unknown: the caller closes this producer, and the next initTransactions() completes or aborts
+        // the transaction; the checkpoint read after it tells which.
+        producer.commitTransaction();
+        txnOpen = false;
+        buffer.markReplicated(last);
+        committedIndex = last;
+        return bytes;
+    }
+}
