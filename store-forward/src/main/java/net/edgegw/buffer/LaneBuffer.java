@@ -31,6 +31,14 @@ public interface LaneBuffer extends AutoCloseable {
     /** The last index passed to {@link #markReplicated} (persisted across restarts), -1 if none. */
     long replicatedIndex();
 
+    /**
+     * Makes every index appended from now on greater than {@code index}. The uplink calls it at start with the
+     * position it recovered from elsewhere (e.g. the Kafka checkpoint), so that record ids are never reused even if
+     * the buffer directory was lost or replaced. The default does nothing (for buffers whose indexes cannot restart).
+     */
+    default void ensureIndexesAbove(long index) {
+    }
+
     /** A consistent-enough snapshot for metrics and heartbeats. */
     Backlog backlog();
 
