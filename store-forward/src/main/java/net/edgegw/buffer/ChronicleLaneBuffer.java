@@ -307,7 +307,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
             if (closed) {
                 return -1;
             }
-            int size = encoder.encode(r);
+            int size = encoder.encodedSize(r);
             if (size > maxRecordBytes) {
                 throw new IllegalArgumentException("record of " + size + " bytes is larger than the buffer's limit of "
                         + maxRecordBytes + " bytes (lane " + lane + ")");
@@ -325,8 +325,10 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
             if (syncer != null && !cur.created) {
                 syncer.newSegment(cur.cycle);
             }
+            // encode only now: makeRoom may have released the lock while waiting, letting other appenders use encoder
+            int len = encoder.encode(r);
             try (DocumentContext dc = appender.writingDocument()) {
-                dc.wire().bytes().write(encoder.scratch(), 0, size);
+                dc.wire().bytes().write(encoder.scratch(), 0, len);
             }
             index = appender.lastIndexAppended();
             if (appender.cycle() != cur.cycle) {
@@ -761,6 +763,11 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         }
     }
 
+    /** How many times segment files were forced to storage (0 with SyncMode NONE). */
+    long syncCount() {
+        return syncer == null ? 0 : syncer.forces.get();
+    }
+
     /** Number of segment files (including the one being written once it exists). */
     int segmentCount() {
         lock.lock();
@@ -956,6 +963,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         private final List<Integer> pending = new ArrayList<>();
         private int currentCycle = -1;
         private boolean newFile;
+        private final AtomicLong forces = new AtomicLong();
 
         /** Under buffer lock: the appender moves to {@code cycle}. */
         void newSegment(int cycle) {
@@ -1038,6 +1046,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
             if (dirNeeded) {
                 LaneCounters.forceDirectory(dir);
             }
+            forces.incrementAndGet();
             return target;
         }
     }
