@@ -67,6 +67,7 @@ public final class Forwarder implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final long CLOSE_JOIN_MS = KafkaClients.MAX_BLOCK_MS + 5_000L;
     private static final long MAX_IDLE_WAIT_MS = 200;
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String site;
     private final String gateway;
@@ -162,7 +163,7 @@ public final class Forwarder implements AutoCloseable {
         }
         LOG.info("uplink starting: site {}, gateway {}, lanes {}, {}", site, gateway,
                 workers.stream().map(w -> w.name + "(p" + w.lane.priority() + ")").toList(), settings);
-        Thread t = new Thread(this::run, "edge-uplink-" + site + "-" + gateway);
+        Thread t = new Thread(this::run, "edge-uplink-" + site + "-" + gateway + "-" + INSTANCES.incrementAndGet());
         t.setDaemon(true);
         thread = t;
         t.start();
@@ -378,13 +379,14 @@ public final class Forwarder implements AutoCloseable {
     private void onFailure(LaneWorker w, Exception e) {
         errors.inc();
         String text = Backoff.describe(e);
-        if (w instanceof TransactionalLane t && causedBy(e, ProducerFencedException.class)) {
+        if (w instanceof TransactionalLane t && fenced(t, e)) {
             w.stopped = true;
             w.state = UplinkState.DOWN;
             w.lastError = "fenced: another instance uses transactional.id " + t.transactionalId()
                     + "; this lane stopped (" + text + ")";
-            LOG.error("lane {}: fenced by another producer with transactional.id {}: another gateway with the same "
-                    + "site/gateway id, or this process is a zombie. This lane stops.", w.name, t.transactionalId());
+            LOG.error("lane {}: fenced by another producer with transactional.id {} ({}): another gateway runs with "
+                    + "the same site/gateway id, or this process is a zombie. This lane stops.", w.name,
+                    t.transactionalId(), text);
             w.abortAndClose(true);
             w.closeReader();
             updateAggregate();
@@ -406,6 +408,19 @@ public final class Forwarder implements AutoCloseable {
         w.lastError = text;
         w.state = UplinkState.DOWN;
         updateAggregate();
+    }
+
+    /**
+     * Whether a transactional lane lost its epoch to another live producer with its transactional.id (then it must
+     * stop, not re-initialise and fence the other in turn). Kafka reports a newer epoch as ProducerFenced (on
+     * transaction requests) or InvalidProducerEpoch (on produce requests, e.g. with transactions v2); both are
+     * also what a transaction aborted by the coordinator's timeout looks like. A transaction younger than the
+     * transaction timeout cannot have timed out, so then it is another producer.
+     */
+    private static boolean fenced(TransactionalLane t, Exception e) {
+        boolean epochLost = causedBy(e, ProducerFencedException.class)
+                || causedBy(e, InvalidProducerEpochException.class);
+        return epochLost && t.transactionAgeMs() < t.transactionTimeoutMs();
     }
 
     private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

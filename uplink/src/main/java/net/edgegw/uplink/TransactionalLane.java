@@ -3,6 +3,7 @@ package net.edgegw.uplink;
 import net.edgegw.buffer.StoredRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -27,8 +28,10 @@ final class TransactionalLane extends LaneWorker {
     private final String transactionalId;
     private final String checkpointKey;
     private final byte[] checkpointKeyBytes;
+    private final long transactionTimeoutMs;
     private int checkpointPartition = -1;
     private boolean txnOpen;
+    private long txnStartedNanos;
 
     TransactionalLane(Lane lane, String site, String gateway, UplinkSettings settings, Clock clock,
                       TokenBucket bucket, long bufferMemory, CheckpointStore checkpoints) {
@@ -37,6 +40,22 @@ final class TransactionalLane extends LaneWorker {
         this.transactionalId = "edge." + site + "." + gateway + "." + name;
         this.checkpointKey = Checkpoint.key(site, gateway, name);
         this.checkpointKeyBytes = checkpointKey.getBytes(StandardCharsets.UTF_8);
+        Object timeout = KafkaClients.transactionalProducer(settings, clientId, transactionalId, bufferMemory)
+                .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        this.transactionTimeoutMs = Long.parseLong(String.valueOf(timeout));
+    }
+
+    /**
+     * How long the open transaction has been open (0 if none). An epoch error on a transaction younger than the
+     * transaction timeout cannot come from the coordinator timing it out: another producer with this
+     * transactional.id has started, and this one is the zombie.
+     */
+    long transactionAgeMs() {
+        return txnOpen ? (System.nanoTime() - txnStartedNanos) / 1_000_000L : 0;
+    }
+
+    long transactionTimeoutMs() {
+        return transactionTimeoutMs;
     }
 
     String transactionalId() {
@@ -99,6 +118,7 @@ final class TransactionalLane extends LaneWorker {
         };
         producer.beginTransaction();
         txnOpen = true;
+        txnStartedNanos = System.nanoTime();
         long bytes = sendRecords(batch, cb, failure);
         long last = batch.get(batch.size() - 1).index();
         Checkpoint cp = new Checkpoint(site, gateway, name, last, batch.size(), clock.instant());
