@@ -37,9 +37,11 @@ import java.util.regex.Pattern;
  * a prepared one), reads its newest committed checkpoint ({@link CheckpointStore}) and resumes right after it:
  * Kafka's checkpoint is the truth, the buffer's {@code replicatedIndex} is a hint (advanced after each commit,
  * and caught up at recovery when Kafka is ahead). A commit whose outcome is unknown (timeout) is therefore never
- * guessed: the next recovery reads what happened. A lane fenced by another live instance with the same id stops
- * (status DOWN, "fenced"): two writers for one lane means a duplicated gateway id or a zombie, and this instance
- * yields.
+ * guessed: the next recovery reads what happened. A lane that loses its producer epoch (ProducerFenced or
+ * InvalidProducerEpoch) in a transaction younger than the transaction timeout has been fenced by another live
+ * instance with the same id: it stops (status DOWN, "fenced") instead of re-initialising and fencing the other in
+ * turn, since two writers for one lane mean a duplicated gateway id or a zombie. An older transaction may just
+ * have timed out: that lane recovers like after any error.
  *
  * <h2>At-least-once</h2>
  * One idempotent producer per lane; a batch is sent, every ack awaited, then {@code markReplicated}. After an
@@ -49,8 +51,9 @@ import java.util.regex.Pattern;
  * One forwarder thread serves all lanes. Each round it goes through the lanes by priority (0 first, ties in the
  * given order) and sends one batch from the first lane that has data, then starts over; so a lower lane sends
  * only while every higher lane is empty, and after an outage the higher lanes drain completely first. A higher
- * lane that is failing (in back-off) still holds lower lanes back, for up to {@code max(2 x backoffMax, 10 s)}
- * since the broker was last seen reachable, so that one broken lane cannot starve the others for good.
+ * lane that is failing (in back-off) holds lower lanes back too, during an outage and until the broker has been
+ * seen reachable for {@code max(2 x backoffMax, 10 s)} while that lane kept failing: then its problem is its own
+ * (say a record the broker refuses) and it may not starve the others.
  * Recoveries are not held back; when one lane reconnects, lanes in back-off retry at once.
  *
  * <h2>Batches</h2>
@@ -242,15 +245,21 @@ public final class Forwarder implements AutoCloseable {
                 send(w, batch);
                 return true;
             }
+            w.streakOver(); // connected and nothing (left) to send: it holds nobody back
         }
         return false;
     }
 
-    /** Whether a higher lane that is failing holds lane {@code i} back (see the priority policy). */
+    /**
+     * Whether a failing higher lane holds lane {@code i} back: it does until the broker has been seen reachable for
+     * {@code starvationGraceMs} while that lane kept failing (then its problem is its own, e.g. a record the broker
+     * refuses, and lower lanes may go on).
+     */
     private boolean heldBack(int i, long now) {
         for (int j = 0; j < i; j++) {
             LaneWorker h = workers.get(j);
-            if (!h.stopped && h.needsRecovery && h.failingSinceMs >= 0 && now - h.failingSinceMs < starvationGraceMs) {
+            if (!h.stopped && h.failingSinceMs >= 0
+                    && (h.reachableSinceMs < 0 || now - h.reachableSinceMs < starvationGraceMs)) {
                 return true;
             }
         }
@@ -284,16 +293,13 @@ public final class Forwarder implements AutoCloseable {
         }
         w.needsRecovery = false;
         w.backoff.reset();
-        w.failingSinceMs = -1;
         w.lastError = null;
         w.state = UplinkState.UP;
         long now = clock.millis();
         for (LaneWorker o : workers) {
+            o.brokerReachable(now);
             if (o != w && o.needsRecovery && !o.stopped) {
                 o.notBeforeMs = Math.min(o.notBeforeMs, now); // the broker is back: retry now, not after back-off
-                if (o.failingSinceMs >= 0) {
-                    o.failingSinceMs = now;
-                }
             }
         }
         updateAggregate();
@@ -368,6 +374,11 @@ public final class Forwarder implements AutoCloseable {
         bytesSent += bytes;
         lastCommit = clock.instant();
         w.backoff.reset();
+        w.streakOver();
+        long now = clock.millis();
+        for (LaneWorker o : workers) {
+            o.brokerReachable(now);
+        }
         w.growBatch();
         if (w.state != UplinkState.UP) {
             w.state = UplinkState.UP;

@@ -54,7 +54,11 @@ abstract class LaneWorker {
     // scheduling state, forwarder thread only
     boolean needsRecovery = true;
     long notBeforeMs;
+    /** Start of the current failure streak (ended by a successful send or an empty poll), -1 if none. */
     long failingSinceMs = -1;
+    /** When, during the streak, the broker was first seen reachable (this lane reconnected or another lane
+     * succeeded), -1 if not yet: from then on the failure is this lane's own. */
+    long reachableSinceMs = -1;
     final Backoff backoff;
     List<StoredRecord> pending;
     long pendingAtNanos;
@@ -207,6 +211,19 @@ abstract class LaneWorker {
             m = Math.min(m, bucket.rate() * 5);
         }
         return (int) Math.max(1024, m);
+    }
+
+    /** The failure streak is over. */
+    final void streakOver() {
+        failingSinceMs = -1;
+        reachableSinceMs = -1;
+    }
+
+    /** The broker answered (for this lane or another): a streak in progress is now this lane's own problem. */
+    final void brokerReachable(long now) {
+        if (failingSinceMs >= 0 && reachableSinceMs < 0) {
+            reachableSinceMs = now;
+        }
     }
 
     final void shrinkBatch() {

@@ -1,0 +1,151 @@
+package net.edgegw.uplink;
+
+import net.edgegw.core.Headers;
+import net.edgegw.testkit.EmbeddedKafka;
+import net.edgegw.testkit.KafkaReader;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static net.edgegw.uplink.ItSupport.Ledger;
+import static net.edgegw.uplink.ItSupport.assertExactlyOnce;
+import static net.edgegw.uplink.ItSupport.awaitCommitted;
+import static net.edgegw.uplink.ItSupport.forwarder;
+import static net.edgegw.uplink.ItSupport.lane;
+import static net.edgegw.uplink.ItSupport.readCommitted;
+import static net.edgegw.uplink.ItSupport.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Exactly-once across broker outages (the broker of this class is stopped and restarted). */
+class OutageIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutageIT.class);
+
+    @TempDir
+    static Path dir;
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** (2) The broker is stopped for ~10 s mid-stream while records keep arriving: 0 lost, 0 duplicated. */
+    @Test
+    void brokerStoppedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        String topic = "out2.telemetry";
+        kafka.createTopic(topic, 3, false);
+        Ledger ledger = new Ledger("site-out2", "gw-1");
+        InMemoryLaneBuffer alarms = new InMemoryLaneBuffer("alarms");
+        InMemoryLaneBuffer bulk = new InMemoryLaneBuffer("bulk");
+        AtomicBoolean appending = new AtomicBoolean(true);
+        Thread appender = new Thread(() -> {
+            int i = 0;
+            while (appending.get()) {
+                ledger.appendOne(i % 4 == 0 ? alarms : bulk, topic, "host-" + (i % 13), 400);
+                i++;
+                if (i % 10 == 0) {
+                    try {
+                        Thread.sleep(10); // ~1000 records/s
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }, "appender");
+        Set<UplinkState> seen = EnumSet.noneOf(UplinkState.class);
+        Map<String, Object> lock = new ConcurrentHashMap<>();
+        try (Forwarder f = forwarder(ledger, List.of(new Lane(alarms, 0), new Lane(bulk, 1)),
+                settings(kafka.bootstrapServers()))) {
+            f.start();
+            appender.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lane(f, "bulk").committedIndex() >= 1_000);
+
+            kafka.stop();
+            long outageStart = System.nanoTime();
+            // the outage itself (not an assertion): keep the broker down ~10 s while records keep arriving
+            while (System.nanoTime() - outageStart < Duration.ofSeconds(10).toNanos()) {
+                synchronized (lock) {
+                    seen.add(f.status().state());
+                }
+                Thread.sleep(200);
+            }
+            long appendedDuringOutage = ledger.byId.size();
+            kafka.restart();
+            LOG.info("broker back after {} ms; states seen during the outage: {}; status {}",
+                    (System.nanoTime() - outageStart) / 1_000_000, seen, f.status());
+            await().atMost(Duration.ofSeconds(30)).until(() -> ledger.byId.size() > appendedDuringOutage + 1_000);
+            appending.set(false);
+            appender.join();
+            awaitCommitted(f, Duration.ofSeconds(90), Map.of("alarms", alarms.store(), "bulk", bulk.store()));
+            assertThat(f.status().state()).isEqualTo(UplinkState.UP);
+        } finally {
+            appending.set(false);
+            appender.join();
+        }
+        LOG.info("{} records appended in total", ledger.byId.size());
+        assertExactlyOnce(readCommitted(kafka.bootstrapServers(), topic), ledger);
+    }
+
+    /**
+     * (5) With the broker down, two lanes fill up; after the restart the high lane's records are all committed
+     * before the low lane's first (one partition, so offsets are commit order).
+     */
+    @Test
+    void highPriorityLaneDrainsFirstAfterAnOutage() {
+        String topic = "out5.prio";
+        kafka.createTopic(topic, 1, false);
+        Ledger ledger = new Ledger("site-out5", "gw-1");
+        InMemoryLaneBuffer high = new InMemoryLaneBuffer("high");
+        InMemoryLaneBuffer low = new InMemoryLaneBuffer("low");
+        try (Forwarder f = forwarder(ledger, List.of(new Lane(low, 5), new Lane(high, 1)),
+                settings(kafka.bootstrapServers()).withBatch(500, 1024 * 1024, Duration.ofMillis(20)))) {
+            f.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lane(f, "high").state() == UplinkState.UP
+                    && lane(f, "low").state() == UplinkState.UP);
+
+            kafka.kill();
+            ledger.append(high, topic, 3_000, 5, 300);
+            ledger.append(low, topic, 3_000, 5, 300);
+            // let the forwarder notice the outage before the broker returns
+            await().atMost(Duration.ofSeconds(40)).until(() -> f.status().state() == UplinkState.DOWN);
+            kafka.restart();
+            awaitCommitted(f, Duration.ofSeconds(90), Map.of("high", high.store(), "low", low.store()));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = readCommitted(kafka.bootstrapServers(), topic);
+        assertExactlyOnce(records, ledger);
+        long lastHigh = -1;
+        long firstLow = Long.MAX_VALUE;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String lane = ledger.byId.get(KafkaReader.header(r, Headers.ID)).lane();
+            if (lane.equals("high")) {
+                lastHigh = Math.max(lastHigh, r.offset());
+            } else {
+                firstLow = Math.min(firstLow, r.offset());
+            }
+        }
+        LOG.info("last high-lane offset {}, first low-lane offset {}", lastHigh, firstLow);
+        assertThat(lastHigh).as("every high-lane record precedes the first low-lane record").isLessThan(firstLow);
+    }
+}
