@@ -441,6 +441,9 @@ final class Rfc3164 {
 
     /** {@code key=value key="quoted value" ...}: every pair becomes {@code kv.<key>}; other tokens are skipped. */
     private void keyValues(int p) {
+        if (attrs == null) {
+            attrs = new LinkedHashMap<>(32); // firewall lines carry 10-30 pairs: no rehashing
+        }
         int dateStart = -1;
         int dateEnd = -1;
         int timeStart = -1;
