@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -415,6 +413,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("num.replica.fetchers", "1");
         p.put("log.cleaner.threads", "1");
+        p.put("group.coordinator.threads", "1");
+        p.put("share.coordinator.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         // After a kill the restarted controller refuses the broker's new registration until the old session
         // expires (DuplicateBrokerRegistrationException): a short session makes restart-after-kill fast.
@@ -654,10 +654,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
 
         private static String newClusterId() {
-            UUID u = UUID.randomUUID();
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(16);
-            bb.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(bb.array());
+            // Kafka's own generator: never starts with '-', which the storage tool would take for an option
+            return org.apache.kafka.common.Uuid.randomUuid().toString();
         }
     }
 }

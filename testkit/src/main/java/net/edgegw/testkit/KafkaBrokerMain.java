@@ -30,7 +30,7 @@ final class KafkaBrokerMain {
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             long t0 = System.nanoTime();
             int rc = kafka.tools.StorageTool.execute(
-                    new String[] {"format", "-t", args[1], "-c", props.toString(), "--ignore-formatted"}, System.out);
+                    new String[] {"format", "--cluster-id=" + args[1], "--config=" + props, "--ignore-formatted"}, System.out);
             System.out.printf("testkit: storage format rc=%d in %d ms%n", rc, (System.nanoTime() - t0) / 1_000_000);
             if (rc != 0) {
                 System.exit(rc);
