@@ -38,7 +38,7 @@ final class SyslogUdpListener implements SyslogListener {
                 .group(group)
                 .channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(buffer))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(buffer))
                 .handler(new SyslogUdpInitializer(s, ingest, metrics));
         ChannelFuture f = b.bind(s.bind()).awaitUninterruptibly();
         if (!f.isSuccess()) {
