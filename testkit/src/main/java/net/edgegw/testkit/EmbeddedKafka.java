@@ -218,7 +218,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Kills the broker with SIGKILL (no clean shutdown) and waits until the process is gone. */
     public synchronized void kill() {
-        if (process == null) {
+        if (process == null || !process.isAlive()) {
             return;
         }
         process.destroyForcibly();
