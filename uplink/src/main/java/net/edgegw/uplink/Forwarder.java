@@ -62,13 +62,14 @@ import java.util.regex.Pattern;
  * well inside the transaction timeout); a non-full batch waits up to {@code batchWait} to fill.
  *
  * <p>Thread-safety: {@link #start()}, {@link #close()} and {@link #status()} may be called from any thread;
- * {@link #close()} is idempotent and returns within about 20 s even with the broker gone.
+ * {@link #close()} is idempotent and returns within about 15 s at worst, even with the broker gone.
  */
 public final class Forwarder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final long CLOSE_JOIN_MS = KafkaClients.MAX_BLOCK_MS + 5_000L;
+    private static final long CLOSE_GRACE_MS = 5_000L;
+    private static final long CLOSE_FORCED_MS = 10_000L;
     private static final long MAX_IDLE_WAIT_MS = 200;
     private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -388,6 +389,12 @@ public final class Forwarder implements AutoCloseable {
     }
 
     private void onFailure(LaneWorker w, Exception e) {
+        if (closing) { // e.g. a call failed because close() closed the clients: no retry, no DOWN
+            LOG.debug("lane {}: failed while closing: {}", w.name, e.toString());
+            w.abortAndClose(true);
+            w.needsRecovery = true;
+            return;
+        }
         errors.inc();
         String text = Backoff.describe(e);
         if (w instanceof TransactionalLane t && fenced(t, e)) {
@@ -531,8 +538,10 @@ public final class Forwarder implements AutoCloseable {
     // ------------------------------------------------------------------------------------------------ shutdown
 
     /**
-     * Stops the forwarder: the batch in flight is committed if it is already past sending (else aborted), the
-     * producers are closed. Idempotent; bounded (about 20 s at worst, when the broker is unreachable mid-commit).
+     * Stops the forwarder: a batch in flight gets {@value #CLOSE_GRACE_MS} ms to commit (if it is still being sent
+     * under the bandwidth cap it is aborted at once); after that the producers and the admin client are closed
+     * forcibly, which fails any call still blocked on an unreachable broker (the open transaction is then aborted by
+     * the coordinator, or by the next start's initTransactions()). Idempotent; returns within about 15 s at worst.
      */
     @Override
     public void close() {
@@ -546,13 +555,19 @@ public final class Forwarder implements AutoCloseable {
         Thread t = thread;
         if (t != null) {
             try {
-                t.join(CLOSE_JOIN_MS);
+                t.join(CLOSE_GRACE_MS);
                 if (t.isAlive()) {
-                    LOG.warn("uplink: forwarder thread still busy after {} ms; closing its producers", CLOSE_JOIN_MS);
+                    LOG.info("uplink: forwarder thread still busy after {} ms (broker unreachable?); closing its "
+                            + "clients", CLOSE_GRACE_MS);
                     for (LaneWorker w : workers) {
                         w.forceCloseProducer();
                     }
-                    t.join(5_000);
+                    checkpoints.close();
+                    t.join(CLOSE_FORCED_MS);
+                    if (t.isAlive()) {
+                        LOG.warn("uplink: forwarder thread did not stop within {} ms; leaving it (daemon)",
+                                CLOSE_GRACE_MS + CLOSE_FORCED_MS);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -70,7 +70,9 @@ final class ItSupport {
         Envelope e0 = new Envelope(null, site, gateway, "collector", SourceKind.TCP,
                 Instant.ofEpochMilli(1_700_000_000_000L + n), null, host, 5, "", Map.of("n", Long.toString(n)),
                 null, null, null);
-        int overhead = EnvelopeJson.encodeBody(e0).length + e0.key().length() + 40;
+        // key + body + the spliced id ("id":"<site>:<gateway>:<lane>:<index>",) come to about size bytes
+        int overhead = EnvelopeJson.encodeBody(e0).length + e0.key().length() + ("seq " + n + " ").length()
+                + site.length() + gateway.length() + 30;
         String msg = FILLER.substring(0, Math.max(0, Math.min(FILLER.length(), size - overhead)));
         Envelope e = new Envelope(null, site, gateway, "collector", SourceKind.TCP,
                 Instant.ofEpochMilli(1_700_000_000_000L + n), null, host, 5, "seq " + n + " " + msg,

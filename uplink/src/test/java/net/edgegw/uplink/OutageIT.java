@@ -148,4 +148,79 @@ class OutageIT {
         LOG.info("last high-lane offset {}, first low-lane offset {}", lastHigh, firstLow);
         assertThat(lastHigh).as("every high-lane record precedes the first low-lane record").isLessThan(firstLow);
     }
+
+    /** Heartbeats go straight to Kafka; while the broker is gone send() returns at once and drops are counted. */
+    @Test
+    void heartbeatsNeverBlockAndDropsAreCounted() {
+        String topic = "out.heartbeats";
+        kafka.createTopic(topic, 1, false);
+        com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
+        try (HeartbeatSender hb = new HeartbeatSender("site-hb", "gw-1", topic,
+                settings(kafka.bootstrapServers()), registry)) {
+            byte[] json = "{\"type\":\"heartbeat\",\"n\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            hb.send(json);
+            await().atMost(Duration.ofSeconds(20)).until(() -> hb.sentCount() == 1);
+            List<ConsumerRecord<byte[], byte[]>> got = KafkaReader.readCommitted(kafka.bootstrapServers())
+                    .waitForCount(topic, 1, Duration.ofSeconds(20));
+            assertThat(KafkaReader.key(got.get(0))).isEqualTo("site-hb/gw-1");
+            assertThat(got.get(0).value()).isEqualTo(json);
+            assertThat(KafkaReader.header(got.get(0), Headers.SITE)).isEqualTo("site-hb");
+
+            kafka.kill();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                hb.send(json);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            LOG.info("5 heartbeats with the broker gone took {} ms; dropped {}", ms, hb.droppedCount());
+            assertThat(ms).as("send() must not block").isLessThan(2_000);
+            assertThat(hb.droppedCount()).as("beyond %d pending, heartbeats are dropped", HeartbeatSender.MAX_PENDING)
+                    .isGreaterThanOrEqualTo(5 - HeartbeatSender.MAX_PENDING);
+            assertThat(registry.counter(UplinkMetrics.HEARTBEATS_DROPPED).getCount()).isEqualTo(hb.droppedCount());
+            kafka.restart();
+            // the ones still pending are delivered (or dropped after delivery.timeout.ms), and new ones flow again
+            await().atMost(Duration.ofSeconds(45)).until(() -> hb.sentCount() + hb.droppedCount() == 6);
+            hb.send(json);
+            await().atMost(Duration.ofSeconds(20)).until(() -> hb.sentCount() + hb.droppedCount() == 7
+                    && hb.sentCount() >= 2);
+        }
+    }
+
+    /**
+     * close() while the broker is gone mid-transaction returns in bounded time; a new forwarder over the same
+     * buffer (hint reset, as after a crash) later completes the lane exactly once.
+     */
+    @Test
+    void closeIsBoundedWithTheBrokerGoneAndANewForwarderResumes() {
+        String topic = "out6.telemetry";
+        kafka.createTopic(topic, 2, false);
+        Ledger ledger = new Ledger("site-out6", "gw-1");
+        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
+        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main", store);
+        ledger.append(first, topic, 1_000, 5, 300);
+        Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()));
+        f.start();
+        awaitCommitted(f, Duration.ofSeconds(30), Map.of("main", store));
+        kafka.kill();
+        ledger.append(first, topic, 2_000, 5, 300);
+        // wait until the forwarder is stuck sending to the dead broker, then close
+        await().atMost(Duration.ofSeconds(10)).until(() -> f.status().recordsSent() == 1_000
+                && first.backlog().records() == 2_000);
+        long t0 = System.nanoTime();
+        f.close();
+        long closeMs = (System.nanoTime() - t0) / 1_000_000;
+        LOG.info("close() with the broker gone took {} ms", closeMs);
+        assertThat(closeMs).isLessThan(16_000);
+        f.close(); // idempotent
+
+        store.forceReplicatedIndex(-1);
+        kafka.restart();
+        InMemoryLaneBuffer second = new InMemoryLaneBuffer("main", store);
+        ledger.append(second, topic, 500, 5, 300);
+        try (Forwarder g = forwarder(ledger, List.of(new Lane(second, 0)), settings(kafka.bootstrapServers()))) {
+            g.start();
+            awaitCommitted(g, Duration.ofSeconds(60), Map.of("main", store));
+        }
+        assertExactlyOnce(readCommitted(kafka.bootstrapServers(), topic), ledger);
+    }
 }
