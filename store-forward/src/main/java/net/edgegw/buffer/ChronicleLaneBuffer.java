@@ -301,6 +301,33 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
      */
     @Override
     public long append(BufferedRecord r, Duration maxWait) {
+        long index = appendNoSync(r, maxWait);
+        if (index >= 0 && syncer != null && settings.sync() == SyncMode.EVERY_BATCH) {
+            syncer.awaitDurable(index);
+        }
+        return index;
+    }
+
+    /** {@inheritDoc} With {@link SyncMode#EVERY_BATCH}, returns after one sync that covers the whole batch. */
+    @Override
+    public long[] appendAll(List<BufferedRecord> records, Duration maxWait) {
+        long[] out = new long[records.size()];
+        java.util.Arrays.fill(out, -1);
+        long last = -1;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = appendNoSync(records.get(i), maxWait);
+            if (out[i] < 0) {
+                break;
+            }
+            last = out[i];
+        }
+        if (last >= 0 && syncer != null && settings.sync() == SyncMode.EVERY_BATCH) {
+            syncer.awaitDurable(last);
+        }
+        return out;
+    }
+
+    private long appendNoSync(BufferedRecord r, Duration maxWait) {
         long index;
         lock.lock();
         try {
@@ -350,9 +377,6 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         }
         appendedMeter.mark();
         wakeup.wake();
-        if (syncer != null && settings.sync() == SyncMode.EVERY_BATCH) {
-            syncer.awaitDurable(index);
-        }
         return index;
     }
 
@@ -1034,20 +1058,42 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
                 lock.unlock();
             }
             for (int c : cycles) {
-                Path f = fileFor(c);
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(false);
-                } catch (java.nio.file.NoSuchFileException e) {
-                    // deleted meanwhile (dropped or replicated): nothing to keep
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot force buffer segment " + f + " to storage", e);
-                }
+                forceFile(fileFor(c));
             }
             if (dirNeeded) {
                 LaneCounters.forceDirectory(dir);
             }
             forces.incrementAndGet();
             return target;
+        }
+    }
+
+    /**
+     * fdatasync of one segment file. An interrupt of the calling thread does not abort it (FileChannel would close
+     * itself and fail): the force is retried with the interrupt flag cleared, and the flag is restored afterwards.
+     */
+    private static void forceFile(Path f) {
+        boolean interrupted = false;
+        try {
+            for (int attempt = 0; ; attempt++) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                    return;
+                } catch (java.nio.file.NoSuchFileException e) {
+                    return; // deleted meanwhile (dropped or replicated): nothing to keep
+                } catch (java.nio.channels.ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    if (attempt >= 3) {
+                        throw new UncheckedIOException("cannot force buffer segment " + f + " (interrupted)", e);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot force buffer segment " + f + " to storage", e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -1072,7 +1118,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         }
         wakeup.wake();
         if (housekeeper != null) {
-            housekeeper.shutdownNow();
+            housekeeper.shutdown(); // lets a running pass finish (an interrupt would abort a force); cancels the rest
             try {
                 housekeeper.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package net.edgegw.buffer;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The durable buffer of one lane. {@link #append} is thread-safe (many source threads); {@link #reader},
@@ -17,6 +19,24 @@ public interface LaneBuffer extends AutoCloseable {
      * pushes back); with {@link Overflow#DROP_OLDEST} it never waits. Returns -1 too once closed.
      */
     long append(BufferedRecord r, Duration maxWait);
+
+    /**
+     * Appends {@code records} in order, as {@link #append} would one by one, and returns their indexes. The first -1
+     * (no room in time with {@link Overflow#BLOCK}, or closed) ends the batch: that record and the ones after it are
+     * not appended and are -1 in the result. With {@link SyncMode#EVERY_BATCH} one sync covers the whole batch,
+     * which is how a source should acknowledge a batch of input (e.g. MQTT messages) after it is durable.
+     */
+    default long[] appendAll(List<BufferedRecord> records, Duration maxWait) {
+        long[] out = new long[records.size()];
+        Arrays.fill(out, -1);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = append(records.get(i), maxWait);
+            if (out[i] < 0) {
+                break;
+            }
+        }
+        return out;
+    }
 
     /** A new cursor positioned after {@code afterIndex} (-1 = from the oldest stored record). */
     LaneReader reader(long afterIndex);

@@ -41,6 +41,8 @@ final class RecordCodec {
     private final byte[][] topicCacheBytes = new byte[64][];
     private byte[] scratch = new byte[4096];
     private int pos;
+    private String lastTopic;
+    private byte[] lastTopicBytes;
 
     /** Encoded size of {@code r}. */
     int encodedSize(BufferedRecord r) {
@@ -133,6 +135,9 @@ final class RecordCodec {
     }
 
     private byte[] topicBytes(String topic) {
+        if (topic == lastTopic) { // the usual case: topics are a few String instances from the configuration
+            return lastTopicBytes;
+        }
         byte[] t = topicBytes.get(topic);
         if (t == null) {
             if (topicBytes.size() >= MAX_CACHED_TOPICS) {
@@ -141,6 +146,8 @@ final class RecordCodec {
             t = topic.getBytes(StandardCharsets.UTF_8);
             topicBytes.put(topic, t);
         }
+        lastTopic = topic;
+        lastTopicBytes = t;
         return t;
     }
 

@@ -369,6 +369,52 @@ class ChronicleLaneBufferTest {
     }
 
     @Test
+    void appendAllSyncsOncePerBatchAndStopsAtTheFirstRefusal() {
+        try (ChronicleLaneBuffer b = open(settings(dir, 1 * MiB, Overflow.BLOCK, SyncMode.EVERY_BATCH))) {
+            List<BufferedRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(record(i));
+            }
+            long[] idx = b.appendAll(batch, Duration.ZERO);
+            assertThat(idx).hasSize(100).doesNotContain(-1L);
+            assertThat(b.syncCount()).isEqualTo(1);
+            // fill the buffer: a big batch is cut where BLOCK refuses
+            List<BufferedRecord> big = new ArrayList<>();
+            for (int i = 100; i < 10_000; i++) {
+                big.add(record(i));
+            }
+            long[] more = b.appendAll(big, Duration.ZERO);
+            int firstRefused = 0;
+            while (more[firstRefused] >= 0) {
+                firstRefused++;
+            }
+            assertThat(firstRefused).isBetween(1000, 9000);
+            for (int i = firstRefused; i < more.length; i++) {
+                assertThat(more[i]).isEqualTo(-1);
+            }
+            assertThat(b.syncCount()).isEqualTo(2);
+            try (LaneReader r = b.reader(-1)) {
+                assertThat(drain(r)).hasSize(100 + firstRefused);
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedAppenderStillGetsItsRecordSyncedAndKeepsItsInterrupt() {
+        try (ChronicleLaneBuffer b = open(settings(dir, 1 * MiB, Overflow.DROP_OLDEST, SyncMode.EVERY_BATCH))) {
+            Thread.currentThread().interrupt();
+            long idx;
+            try {
+                idx = b.append(record(1), Duration.ZERO);
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+            assertThat(idx).isPositive();
+            assertThat(b.syncCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void rejectsOversizedRecordsAndASecondOpenOfTheSameDirectory() {
         try (ChronicleLaneBuffer b = open(settings(dir, 1 * MiB, Overflow.DROP_OLDEST, SyncMode.NONE))) {
             assertThat(b.maxRecordBytes()).isEqualTo(256 << 10);
