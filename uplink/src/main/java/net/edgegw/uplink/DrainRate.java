@@ -18,7 +18,7 @@ final class DrainRate {
 
     synchronized void add(long records) {
         long sec = Math.floorDiv(clock.millis(), 1000L);
-        int i = (int) Math.floorMod(sec, SLOTS);
+        int i = Math.floorMod(sec, SLOTS);
         if (seconds[i] != sec) {
             seconds[i] = sec;
             counts[i] = 0;

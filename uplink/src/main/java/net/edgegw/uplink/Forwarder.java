@@ -246,7 +246,7 @@ public final class Forwarder implements AutoCloseable {
                 send(w, batch);
                 return true;
             }
-            w.streakOver(); // connected and nothing (left) to send: it holds nobody back
+            healthy(w); // connected and nothing (left) to send: it holds nobody back
         }
         return false;
     }
@@ -293,9 +293,10 @@ public final class Forwarder implements AutoCloseable {
             return false;
         }
         w.needsRecovery = false;
-        w.backoff.reset();
-        w.lastError = null;
-        w.state = UplinkState.UP;
+        if (w.failingSinceMs < 0) { // first connection; after failures the lane is UP again once it delivers
+            w.lastError = null;
+            w.state = UplinkState.UP;
+        }
         long now = clock.millis();
         for (LaneWorker o : workers) {
             o.brokerReachable(now);
@@ -374,16 +375,25 @@ public final class Forwarder implements AutoCloseable {
         w.recordsSent.addAndGet(n);
         bytesSent += bytes;
         lastCommit = clock.instant();
-        w.backoff.reset();
-        w.streakOver();
+        w.growBatch();
         long now = clock.millis();
         for (LaneWorker o : workers) {
             o.brokerReachable(now);
         }
-        w.growBatch();
-        if (w.state != UplinkState.UP) {
-            w.state = UplinkState.UP;
+        healthy(w);
+    }
+
+    /**
+     * The lane delivered a batch or has nothing to deliver: its failure streak (and back-off) ends and it is UP.
+     * Not done on a mere reconnect, so that a lane whose batches keep failing (a record the broker refuses) backs
+     * off exponentially and stays DOWN instead of flapping.
+     */
+    private void healthy(LaneWorker w) {
+        if (w.failingSinceMs >= 0 || w.state != UplinkState.UP) {
+            w.streakOver();
+            w.backoff.reset();
             w.lastError = null;
+            w.state = UplinkState.UP;
             updateAggregate();
         }
     }

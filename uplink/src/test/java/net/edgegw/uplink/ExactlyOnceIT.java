@@ -1,5 +1,7 @@
 package net.edgegw.uplink;
 
+import net.edgegw.buffer.BufferedRecord;
+import net.edgegw.core.SourceKind;
 import net.edgegw.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -151,5 +154,41 @@ class ExactlyOnceIT {
         }
         List<ConsumerRecord<byte[], byte[]>> records = readCommitted(kafka.bootstrapServers(), topic);
         assertExactlyOnce(records, ledger);
+    }
+
+    /**
+     * A record the broker refuses (too large) at the head of the high lane is never skipped: that lane retries
+     * with back-off and reports the error, while the lower lane is held back only for the starvation grace
+     * (10 s with the test back-off) and then drains.
+     */
+    @Test
+    void refusedRecordIsNotSkippedAndDoesNotStarveLowerLanes() {
+        String topic = "eo4.telemetry";
+        kafka.createTopic(topic, 1, false);
+        Ledger ledger = new Ledger("site-eo4", "gw-1");
+        InMemoryLaneBuffer high = new InMemoryLaneBuffer("high");
+        InMemoryLaneBuffer low = new InMemoryLaneBuffer("low");
+        byte[] huge = ("{\"x\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        high.append(new BufferedRecord(topic, "site-eo4/big".getBytes(StandardCharsets.UTF_8), SourceKind.TCP, 0,
+                huge), Duration.ZERO);
+        ledger.append(low, topic, 500, 3, 300);
+        long t0 = System.nanoTime();
+        try (Forwarder f = forwarder(ledger, List.of(new Lane(high, 0), new Lane(low, 1)),
+                settings(kafka.bootstrapServers()))) {
+            f.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> lane(f, "high").state() == UplinkState.DOWN);
+            // a record after the refused one must not overtake it (it is not in the ledger: it must not arrive)
+            high.append(ItSupport.record("site-eo4", "gw-1", topic, "after", 300), Duration.ZERO);
+            awaitCommitted(f, Duration.ofSeconds(60), Map.of("low", low.store()));
+            LOG.info("low lane drained {} ms after start while the high lane was refused",
+                    (System.nanoTime() - t0) / 1_000_000);
+            UplinkStatus.LaneStatus h = lane(f, "high");
+            assertThat(h.committedIndex()).as("the refused record is not skipped").isEqualTo(-1);
+            assertThat(h.state()).isEqualTo(UplinkState.DOWN);
+            assertThat(h.lastError()).contains("RecordTooLarge");
+            assertThat(f.status().state()).isEqualTo(UplinkState.DOWN);
+        }
+        // only the low lane's records arrived; nothing of the high lane (its head is refused, order is kept)
+        assertExactlyOnce(readCommitted(kafka.bootstrapServers(), topic), ledger);
     }
 }
