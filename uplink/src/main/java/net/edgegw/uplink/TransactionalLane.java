@@ -101,6 +101,10 @@ final class TransactionalLane extends LaneWorker {
         long index = cp.map(Checkpoint::index).orElse(-1L);
         long hint = buffer.replicatedIndex();
         logResume(index, hint, cp.isPresent() ? "Kafka checkpoint" : "no Kafka checkpoint, index");
+        if (index >= 0) {
+            // a lost or replaced buffer directory must not hand out ids that Kafka already holds
+            buffer.ensureIndexesAbove(index);
+        }
         reopenReader(index);
         if (index > hint) {
             buffer.markReplicated(index);

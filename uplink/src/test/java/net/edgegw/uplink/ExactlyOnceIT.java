@@ -191,4 +191,31 @@ class ExactlyOnceIT {
         // only the low lane's records arrived; nothing of the high lane (its head is refused, order is kept)
         assertExactlyOnce(readCommitted(kafka.bootstrapServers(), topic), ledger);
     }
+
+    /**
+     * The buffer directory is lost (a fresh, empty buffer under the same lane): once the forwarder has read the
+     * Kafka checkpoint it makes the buffer hand out indexes above it, so new records get new ids and are sent, not
+     * skipped as "already committed".
+     */
+    @Test
+    void lostBufferDirectoryDoesNotReuseIdsOrSkipNewRecords() {
+        String topic = "eo5.telemetry";
+        kafka.createTopic(topic, 1, false);
+        Ledger ledger = new Ledger("site-eo5", "gw-1");
+        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main");
+        ledger.append(first, topic, 1_000, 3, 300);
+        try (Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()))) {
+            f.start();
+            awaitCommitted(f, Duration.ofSeconds(60), Map.of("main", first.store()));
+        }
+        InMemoryLaneBuffer fresh = new InMemoryLaneBuffer("main"); // new store: no records, hint -1
+        try (Forwarder f = forwarder(ledger, List.of(new Lane(fresh, 0)), settings(kafka.bootstrapServers()))) {
+            f.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lane(f, "main").committedIndex() == 999);
+            ledger.append(fresh, topic, 500, 3, 300);
+            assertThat(fresh.store().lastIndex()).isEqualTo(1_499);
+            awaitCommitted(f, Duration.ofSeconds(60), Map.of("main", fresh.store()));
+        }
+        assertExactlyOnce(readCommitted(kafka.bootstrapServers(), topic), ledger);
+    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An obviously correct in-memory {@link LaneBuffer} for tests: unbounded, nothing dropped, indexes 0, 1, 2, ...
+ * (or above what {@link #ensureIndexesAbove} asked for).
  * Thread-safe (one lock). "Persisted" mode: the state lives in a {@link Store} that outlives the buffer, so a new
  * buffer over the same store behaves like the same lane after a gateway restart.
  */
@@ -24,14 +25,30 @@ final class InMemoryLaneBuffer implements LaneBuffer {
     static final class Store {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final List<BufferedRecord> records = new ArrayList<>();
+        private final List<StoredRecord> records = new ArrayList<>(); // indexes strictly increasing
+        private long nextIndex;
         private long replicated = -1;
+
+        /** Position in {@link #records} of the first record with an index > {@code index}. */
+        private int firstAfter(long index) {
+            int lo = 0;
+            int hi = records.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (records.get(mid).index() <= index) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
 
         /** The index of the last appended record, -1 if none. */
         long lastIndex() {
             lock.lock();
             try {
-                return records.size() - 1L;
+                return records.isEmpty() ? -1 : records.get(records.size() - 1).index();
             } finally {
                 lock.unlock();
             }
@@ -89,10 +106,11 @@ final class InMemoryLaneBuffer implements LaneBuffer {
         }
         store.lock.lock();
         try {
-            store.records.add(r);
+            long index = store.nextIndex++;
+            store.records.add(new StoredRecord(index, r));
             appendedHere++;
             store.changed.signalAll();
-            return store.records.size() - 1L;
+            return index;
         } finally {
             store.lock.unlock();
         }
@@ -116,6 +134,16 @@ final class InMemoryLaneBuffer implements LaneBuffer {
     }
 
     @Override
+    public void ensureIndexesAbove(long index) {
+        store.lock.lock();
+        try {
+            store.nextIndex = Math.max(store.nextIndex, index + 1);
+        } finally {
+            store.lock.unlock();
+        }
+    }
+
+    @Override
     public long replicatedIndex() {
         return store.replicated();
     }
@@ -124,14 +152,14 @@ final class InMemoryLaneBuffer implements LaneBuffer {
     public Backlog backlog() {
         store.lock.lock();
         try {
-            long records = store.records.size() - 1L - store.replicated;
+            int from = store.firstAfter(store.replicated);
+            long records = store.records.size() - from;
             long bytes = 0;
-            for (long i = store.replicated + 1; i < store.records.size(); i++) {
-                bytes += store.records.get((int) i).wireSize();
+            for (int i = from; i < store.records.size(); i++) {
+                bytes += store.records.get(i).record().wireSize();
             }
             long oldest = records > 0
-                    ? Math.max(0, System.currentTimeMillis()
-                    - store.records.get((int) (store.replicated + 1)).receivedAtMillis()) : 0;
+                    ? Math.max(0, System.currentTimeMillis() - store.records.get(from).record().receivedAtMillis()) : 0;
             return new Backlog(records, bytes, oldest, 0, 0, appendedHere);
         } finally {
             store.lock.unlock();
@@ -161,7 +189,7 @@ final class InMemoryLaneBuffer implements LaneBuffer {
             long deadline = System.nanoTime() + wait.toNanos();
             store.lock.lock();
             try {
-                while (cursor + 1 >= store.records.size() && !closed) {
+                while (store.firstAfter(cursor) >= store.records.size() && !closed) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
                         return List.of();
@@ -175,14 +203,14 @@ final class InMemoryLaneBuffer implements LaneBuffer {
                 }
                 List<StoredRecord> out = new ArrayList<>();
                 long bytes = 0;
-                while (cursor + 1 < store.records.size() && out.size() < maxRecords) {
-                    BufferedRecord r = store.records.get((int) (cursor + 1));
-                    if (!out.isEmpty() && bytes + r.wireSize() > maxBytes) {
+                for (int i = store.firstAfter(cursor); i < store.records.size() && out.size() < maxRecords; i++) {
+                    StoredRecord r = store.records.get(i);
+                    if (!out.isEmpty() && bytes + r.record().wireSize() > maxBytes) {
                         break;
                     }
-                    cursor++;
-                    out.add(new StoredRecord(cursor, r));
-                    bytes += r.wireSize();
+                    out.add(r);
+                    bytes += r.record().wireSize();
+                    cursor = r.index();
                 }
                 return out;
             } finally {

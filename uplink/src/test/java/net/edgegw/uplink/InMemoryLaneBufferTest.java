@@ -76,4 +76,20 @@ class InMemoryLaneBufferTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         t.join();
     }
+
+    @Test
+    void ensureIndexesAboveSkipsAhead() {
+        InMemoryLaneBuffer b = new InMemoryLaneBuffer("l");
+        assertThat(b.append(rec(0), Duration.ZERO)).isEqualTo(0);
+        b.ensureIndexesAbove(99);
+        assertThat(b.append(rec(1), Duration.ZERO)).isEqualTo(100);
+        b.ensureIndexesAbove(50);
+        assertThat(b.append(rec(2), Duration.ZERO)).isEqualTo(101);
+        LaneReader r = b.reader(-1);
+        assertThat(r.poll(10, 1 << 20, Duration.ZERO)).extracting(StoredRecord::index).containsExactly(0L, 100L, 101L);
+        r.seekAfter(50);
+        assertThat(r.poll(10, 1 << 20, Duration.ZERO)).extracting(StoredRecord::index).containsExactly(100L, 101L);
+        b.markReplicated(100);
+        assertThat(b.backlog().records()).isEqualTo(1);
+    }
 }
