@@ -441,8 +441,13 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         } finally {
             readGate.writeLock().unlock();
         }
-        // counted durably before the file goes: a crash in between leaves a file the next start deletes uncounted
-        counters.recordDeletion(head.cycle, reason == Reason.OVERFLOW ? lost : 0, reason == Reason.EXPIRED ? lost : 0);
+        // Counted durably before the file goes: a crash in between leaves a file the next start deletes uncounted.
+        // A replicated segment with a newer segment file on disk needs no record: the next start deletes a leftover
+        // (its records are at or below the replicated index) and resumes the segment numbers after the newer file.
+        if (reason != Reason.REPLICATED || !newerFileExists(head)) {
+            counters.recordDeletion(head.cycle, reason == Reason.OVERFLOW ? lost : 0,
+                    reason == Reason.EXPIRED ? lost : 0);
+        }
         totalBytes -= head.bytes;
         if (head.created) {
             deleteFile(head.cycle);
@@ -459,6 +464,16 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
             LOG.debug("Buffer lane {}: deleted segment {} ({})", lane, head.cycle, reason);
         }
         spaceFreed.signalAll();
+    }
+
+    /** Under lock: whether a segment after {@code s} has a file (so the segment numbers cannot go back). */
+    private boolean newerFileExists(Segment s) {
+        for (Segment x : segments) {
+            if (x.created && x.cycle > s.cycle) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void deleteFile(int cycle) {

@@ -191,6 +191,27 @@ class ChronicleLaneBufferTest {
     }
 
     @Test
+    void indexesNeverGoBackEvenWhenEverySegmentFileWasDeleted() throws IOException {
+        BufferSettings s = settings(dir, 4 * MiB, Overflow.DROP_OLDEST, SyncMode.NONE);
+        long last;
+        try (ChronicleLaneBuffer b = open(s)) {
+            last = b.append(record(0), Duration.ZERO);
+        }
+        try (ChronicleLaneBuffer b = open(s)) {
+            b.markReplicated(last); // the only segment is not the one being written any more: deleted
+            assertThat(queueFiles()).isEmpty();
+        }
+        try (ChronicleLaneBuffer b = open(s)) {
+            assertThat(b.backlog().records()).isZero();
+            long next = b.append(record(1), Duration.ZERO);
+            assertThat(next).isGreaterThan(last);
+            try (LaneReader r = b.reader(-1)) {
+                assertThat(seqs(drain(r))).containsExactly(1);
+            }
+        }
+    }
+
+    @Test
     void replicatedSegmentsAreDeletedAndSpaceReclaimed() throws IOException {
         try (ChronicleLaneBuffer b = open(settings(dir, 4 * MiB, Overflow.BLOCK, SyncMode.NONE))) {
             assertThat(b.segmentBytes()).isEqualTo(256 << 10);
