@@ -283,8 +283,8 @@ public final class ConfigLoader {
         long batchMaxBytes = u.size("batchMaxBytes", 4L << 20, 1024, 256L << 20);
         Duration batchWait = u.duration("batchWait", Duration.ofMillis(50), Duration.ZERO);
         Map<String, String> props = u.stringMap("properties");
-        for (String k : List.of("bootstrap.servers", "transactional.id", "enable.idempotence", "key.serializer",
-                "value.serializer")) {
+        for (String k : List.of("bootstrap.servers", "transactional.id", "enable.idempotence", "acks", "isolation.level",
+                "key.serializer", "value.serializer")) {
             if (props.containsKey(k)) {
                 u.error(u.child("properties") + "." + k, "is set by the gateway and cannot be overridden");
             }

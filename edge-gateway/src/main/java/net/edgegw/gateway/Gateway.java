@@ -1,0 +1,252 @@
+package net.edgegw.gateway;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.net.TlsSettings;
+import net.edgegw.buffer.BufferSettings;
+import net.edgegw.buffer.ChronicleLaneBuffer;
+import net.edgegw.buffer.LaneBuffer;
+import net.edgegw.core.Source;
+import net.edgegw.core.SourceContext;
+import net.edgegw.gateway.config.GatewayConfig;
+import net.edgegw.gateway.config.GatewayConfig.InputConfig;
+import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
+import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
+import net.edgegw.gateway.pipeline.Pipeline;
+import net.edgegw.gateway.pipeline.RejectionHandler;
+import net.edgegw.gateway.status.Heartbeat;
+import net.edgegw.gateway.status.UplinkView;
+import net.edgegw.syslog.SyslogInputSettings;
+import net.edgegw.syslog.SyslogSource;
+import net.edgegw.uplink.Delivery;
+import net.edgegw.uplink.Forwarder;
+import net.edgegw.uplink.HeartbeatSender;
+import net.edgegw.uplink.Lane;
+import net.edgegw.uplink.UplinkSettings;
+import net.edgegw.uplink.UplinkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway application: wires inputs -> pipeline -> lane buffers -> forwarder -> Kafka, plus heartbeats and
+ * metrics. Start once, close many. Shutdown order: stop inputs, refuse new records, finish the in-flight uplink
+ * batch, send a last heartbeat, close the buffers.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final MetricRegistry metrics;
+    private final Map<String, LaneBuffer> lanes = new LinkedHashMap<>();
+    private final List<Source> sources = new ArrayList<>();
+    private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
+    private Pipeline pipeline;
+    private RejectionHandler rejections;
+    private Forwarder forwarder;
+    private HeartbeatSender heartbeatSender;
+    private Heartbeat heartbeat;
+    private ScheduledExecutorService scheduler;
+    private JmxReporter jmx;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private boolean started;
+    private boolean closed;
+
+    public Gateway(GatewayConfig config, Clock clock, MetricRegistry metrics) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Starts everything or throws (after closing what was started). */
+    public synchronized void start() throws Exception {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        lockDataDir();
+        for (LaneConfig l : config.lanes()) {
+            BufferSettings bs = new BufferSettings(config.dataDir().resolve("buffer").resolve(l.name()), l.maxBytes(),
+                    config.buffer().maxAge(), config.buffer().overflow(), config.buffer().sync(),
+                    config.buffer().syncInterval());
+            lanes.put(l.name(), new ChronicleLaneBuffer(l.name(), bs, clock, metrics));
+        }
+        pipeline = new Pipeline(config, lanes, metrics);
+        rejections = new RejectionHandler(config.site(), config.gateway(), clock, metrics, 10_000);
+        if (config.deadLetter().enabled()) {
+            rejections.deadLetterTo(pipeline, lowestPriorityLane(), config.deadLetter().topic());
+        }
+
+        UplinkSettings us = uplinkSettings(config.uplink());
+        List<Lane> forwarded = new ArrayList<>();
+        for (LaneConfig l : config.lanes()) {
+            forwarded.add(new Lane(lanes.get(l.name()), l.priority()));
+        }
+        forwarder = new Forwarder(config.site(), config.gateway(), forwarded, us, clock, metrics);
+        forwarder.start();
+
+        heartbeatSender = new HeartbeatSender(config.site(), config.gateway(), config.heartbeat().topic(), us, metrics);
+        heartbeat = new Heartbeat(config.site(), config.gateway(), Main.version(), config.hash(), clock, metrics,
+                config.inputs().stream().map(InputConfig::name).toList(), this::backlogs, rejections::counts,
+                this::uplinkView);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long hbMs = config.heartbeat().interval().toMillis();
+        scheduler.scheduleAtFixedRate(this::sendHeartbeat, 0, hbMs, TimeUnit.MILLISECONDS);
+
+        SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections);
+        for (InputConfig in : config.inputs()) {
+            if (in instanceof SyslogInput s) {
+                SyslogSource src = new SyslogSource(syslogSettings(s), metrics);
+                sources.add(src);
+                src.start(ctx);
+                bound.put(s.name(), src.boundAddress());
+                LOG.info("input {} ({} syslog) listening on {}", s.name(), s.protocol().name().toLowerCase(),
+                        src.boundAddress());
+            }
+        }
+        jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
+        jmx.start();
+        LOG.info("edge-gateway {} ready: site {}, gateway {}, {} input(s), lanes {}, uplink {} ({})", Main.version(),
+                config.site(), config.gateway(), sources.size(), lanes.keySet(), config.uplink().bootstrapServers(),
+                config.uplink().delivery());
+    }
+
+    private String lowestPriorityLane() {
+        return config.lanes().stream().max((a, b) -> Integer.compare(a.priority(), b.priority())).orElseThrow().name();
+    }
+
+    private void lockDataDir() throws IOException {
+        Files.createDirectories(config.dataDir());
+        Path lockFile = config.dataDir().resolve("gateway.lock");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IllegalStateException("data directory " + config.dataDir()
+                    + " is in use by another gateway process (lock " + lockFile + ")");
+        }
+    }
+
+    static UplinkSettings uplinkSettings(GatewayConfig.UplinkConfig u) {
+        UplinkSettings d = UplinkSettings.defaults(u.bootstrapServers());
+        return new UplinkSettings(u.bootstrapServers(),
+                u.delivery() == GatewayConfig.Delivery.AT_LEAST_ONCE ? Delivery.AT_LEAST_ONCE : Delivery.EXACTLY_ONCE,
+                u.compression(), u.properties(), u.batchMaxRecords(), (int) u.batchMaxBytes(), u.batchWait(),
+                u.bandwidth(), d.checkpointsTopic(), d.backoffMin(), d.backoffMax());
+    }
+
+    static SyslogInputSettings syslogSettings(SyslogInput s) {
+        InetSocketAddress bind = new InetSocketAddress(s.bind().getHostString(), s.bind().getPort());
+        TlsSettings tls = s.tls() == null ? null : new TlsSettings(s.tls().cert(), s.tls().key(), s.tls().clientCa());
+        return new SyslogInputSettings(s.name(), SyslogInputSettings.Protocol.valueOf(s.protocol().name()), bind,
+                s.maxMessageBytes(), s.maxConnections(), s.idleTimeout(),
+                s.allow().stream().map(Cidr::parse).toList(), tls, s.timezone());
+    }
+
+    /** Where each input is listening (after start), by input name. */
+    public synchronized Map<String, InetSocketAddress> boundAddresses() {
+        return Map.copyOf(bound);
+    }
+
+    private Map<String, net.edgegw.buffer.Backlog> backlogs() {
+        Map<String, net.edgegw.buffer.Backlog> out = new LinkedHashMap<>();
+        lanes.forEach((name, b) -> out.put(name, b.backlog()));
+        return out;
+    }
+
+    private UplinkView uplinkView() {
+        UplinkStatus s = forwarder.status();
+        return new UplinkView(s.state().name(), s.lastError(), s.recordsSent(), s.drainRatePerSec());
+    }
+
+    private void sendHeartbeat() {
+        try {
+            heartbeatSender.send(heartbeat.build());
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat not sent: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("edge-gateway stopping: inputs first, then the in-flight uplink batch");
+        for (Source s : sources) {
+            closeQuietly(s, "input " + s.name());
+        }
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (forwarder != null) {
+            closeQuietly(forwarder, "forwarder");
+        }
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (heartbeatSender != null) {
+            sendHeartbeat();
+            closeQuietly(heartbeatSender, "heartbeat sender");
+        }
+        for (LaneBuffer b : lanes.values()) {
+            closeQuietly(b, "buffer " + b.lane());
+        }
+        if (jmx != null) {
+            jmx.stop();
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("lock release: {}", e.toString());
+        }
+        LOG.info("edge-gateway stopped");
+    }
+
+    private static void closeQuietly(AutoCloseable c, String what) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing {}: {}", what, e.toString());
+        }
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+}
