@@ -216,11 +216,11 @@ cmd_drain() {
   sleep 2
   "$PEERDIR/kafka.sh" start
   t0=$(now_ms)
-  echo "t_s rss_kb" >"$d/rss.tsv"
+  echo "t_s rss_kb rss_anon_kb rss_file_kb" >"$d/rss.tsv"
   while :; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$GW_PID/status")
     [ "$rss" -gt "$maxrss" ] && maxrss=$rss
-    echo "$(( ($(now_ms) - t0) / 1000 )) $rss" >>"$d/rss.tsv"
+    echo "$(( ($(now_ms) - t0) / 1000 )) $rss $(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {print a, f}' "/proc/$GW_PID/status")" >>"$d/rss.tsv"
     off=$("$PEERDIR/kcount.sh" --offset "$GW_TOPIC")
     [ "$off" -ge "$count" ] && break
     n=$((n + 1)); [ $n -gt 900 ] && { log "drain did not finish in 900 s"; break; }
@@ -231,7 +231,8 @@ cmd_drain() {
   KC=$("$PEERDIR/kcount.sh" "$GW_TOPIC" "$count" | tee "$d/kcount.txt")
   gw_stop
   echo "RESULT drain count=$count drain_s=$(awk -v m="$drain_ms" 'BEGIN {print m / 1000}') max_rss_mb=$(awk -v k="$maxrss" 'BEGIN {printf "%.1f", k / 1024}') rss_samples=$(($(wc -l <"$d/rss.tsv") - 1)) $hwm kcount: $KC"
-  awk 'NR > 1 {printf "%s:%.0f ", $1, $2 / 1024} END {print ""}' "$d/rss.tsv"
+  echo "VmRSS MiB per second (t:total/anon/file):"
+  awk 'NR > 1 {printf "%s:%.0f/%.0f/%.0f ", $1, $2 / 1024, $3 / 1024, $4 / 1024} END {print ""}' "$d/rss.tsv"
   row drain edge-gateway "$count" max "$count" "$(kv unique "$KC")" "$(kv missing "$KC")" "$(kv dup "$KC")" \
     "$(awk -v m="$drain_ms" 'BEGIN {printf "%.2f", m / 1000}')" "" "" \
     "$(awk -v k="$maxrss" 'BEGIN {printf "%.1f", k / 1024}')" "$(kv cpu_s "$hwm")" "$([ "$(kv missing "$KC")" = 0 ] && echo yes || echo no)"
@@ -244,7 +245,7 @@ cmd_jmh() {
   mkdir -p "$OUT/jmh"
   # shellcheck disable=SC2086
   java $opens -Dbench.dir="$OUT/jmh" -cp "$BENCH_CP" org.openjdk.jmh.Main "SyslogParserBench|BufferAppendBench" \
-    -f 1 -wi 2 -i 3 -jvmArgsAppend "$opens -Dbench.dir=$OUT/jmh" -rf text -rff "$OUT/jmh/result.txt" | tee "$OUT/jmh/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Bench\.)'
+    -f 1 -wi 2 -i 3 -jvmArgsAppend "-Xmx512m $opens -Dbench.dir=$OUT/jmh" -rf text -rff "$OUT/jmh/result.txt" | tee "$OUT/jmh/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Bench\.)'
 }
 
 case ${1:-all} in
