@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /** (2) The cloud broker stops for 20 s while traffic flows, then returns: 0 lost, 0 duplicated. */
 class BrokerOutageIT {
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path tmp;
     static EmbeddedKafka kafka;
 

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  */
 class BufferOverflowIT {
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path tmp;
     static EmbeddedKafka kafka;
 

@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 class CrashRecoveryIT {
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path tmp;
     static EmbeddedKafka kafka;
 
@@ -60,7 +60,7 @@ class CrashRecoveryIT {
         String topic = "crash." + delivery;
         String gateway = "gw-" + delivery;
         int tcp = FreePorts.tcp();
-        Path dir = tmp.resolve(delivery);
+        Path dir = Path.of("target/it-work/crash-" + delivery + "-" + System.currentTimeMillis());
         Path config = E2E.writeConfig(dir, """
                 site: site-crash
                 gateway: %s

@@ -95,16 +95,40 @@ final class E2E {
         }
     }
 
-    /** The latest heartbeat of a gateway process started at or after {@code startedAfter} (ISO instant), or null. */
+    /**
+     * The latest heartbeat of a gateway process started at or after {@code startedAfter}, or null: reads the
+     * heartbeat topic from the beginning up to its end offsets as of the call (heartbeats keep coming, so no quiet
+     * period would ever end the read).
+     */
     static JsonNode latestHeartbeat(String bootstrap, String gateway, java.time.Instant startedAfter) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("allow.auto.create.topics", "false");
         JsonNode last = null;
-        for (ConsumerRecord<byte[], byte[]> r : KafkaReader.readUncommitted(bootstrap)
-                .readAll("edge.heartbeats", Duration.ofMillis(300))) {
-            JsonNode n = json(r);
-            if (n.path("gateway").asText().equals(gateway)
-                    && !java.time.Instant.parse(n.path("startedAt").asText()).isBefore(startedAfter)) {
-                last = n;
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(p)) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor("edge.heartbeats", Duration.ofSeconds(5))
+                    .stream().map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            if (parts.isEmpty()) {
+                return null;
             }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(5));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    JsonNode n = json(r);
+                    if (n.path("gateway").asText().equals(gateway)
+                            && !java.time.Instant.parse(n.path("startedAt").asText()).isBefore(startedAfter)) {
+                        last = n;
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return null;
         }
         return last;
     }

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
 /** (1) syslog over UDP and TCP (both framings) -> Kafka: exact counts and envelope fields, dead letters, heartbeat. */
 class SyslogToKafkaIT {
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     static Path tmp;
     static EmbeddedKafka kafka;
 
