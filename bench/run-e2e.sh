@@ -221,8 +221,8 @@ cmd_drain() {
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$GW_PID/status")
     [ "$rss" -gt "$maxrss" ] && maxrss=$rss
     echo "$(( ($(now_ms) - t0) / 1000 )) $rss $(awk '/^RssAnon/ {a=$2} /^RssFile/ {f=$2} END {print a, f}' "/proc/$GW_PID/status")" >>"$d/rss.tsv"
-    off=$("$PEERDIR/kcount.sh" --offset "$GW_TOPIC")
-    [ "$off" -ge "$count" ] && break
+    off=$("$PEERDIR/kcount.sh" --offset "$GW_TOPIC" 2>/dev/null || true)   # fails until the topic exists
+    [ "${off:-0}" -ge "$count" ] && break
     n=$((n + 1)); [ $n -gt 900 ] && { log "drain did not finish in 900 s"; break; }
     sleep 1
   done
