@@ -1,0 +1,141 @@
+package net.edgegw.gateway.pipeline;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.edgegw.buffer.LaneBuffer;
+import net.edgegw.buffer.LaneReader;
+import net.edgegw.buffer.MemoryLaneBuffer;
+import net.edgegw.buffer.Overflow;
+import net.edgegw.buffer.StoredRecord;
+import net.edgegw.core.Admission;
+import net.edgegw.core.Envelope;
+import net.edgegw.core.Rejections;
+import net.edgegw.core.SourceKind;
+import net.edgegw.core.SyslogFields;
+import net.edgegw.gateway.config.ConfigLoader;
+import net.edgegw.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineTest {
+
+    static final String CONFIG = """
+            site: s1
+            gateway: gw-1
+            dataDir: /tmp/unused
+            tags: {region: north, host-role: edge}
+            lanes:
+              - {name: alarms, priority: 0}
+              - {name: bulk, priority: 1}
+            inputs:
+              - {type: syslog, name: in-a, protocol: tcp, bind: "127.0.0.1:0"}
+              - {type: syslog, name: in-b, protocol: udp, bind: "127.0.0.1:0", topic: custom.topic}
+            routes:
+              - {match: {contains: DEBUG}, drop: true}
+              - {match: {severityAtMost: 3}, lane: alarms, topic: telemetry.alarms}
+            buffer: {maxBytes: 64MiB}
+            uplink: {bootstrapServers: "127.0.0.1:9"}
+            """;
+
+    static Envelope syslog(String input, int severity, String msg, Map<String, String> attrs) {
+        return new Envelope(null, "s1", "gw-1", input, SourceKind.SYSLOG, Instant.parse("2026-11-24T10:00:00Z"), null,
+                "rtr-1", severity, msg, attrs, new SyslogFields(1, severity, 1, null, "rtr-1", "app", null, null,
+                Map.of(), msg), null, null);
+    }
+
+    static MemoryLaneBuffer mem(String lane, long maxBytes, Overflow overflow) {
+        return new MemoryLaneBuffer(lane, new net.edgegw.buffer.BufferSettings(java.nio.file.Path.of("/nonexistent"),
+                maxBytes, null, overflow, null, null), Clock.systemUTC());
+    }
+
+    static List<StoredRecord> drain(LaneBuffer b) {
+        try (LaneReader r = b.reader(-1)) {
+            return r.poll(100, Long.MAX_VALUE, Duration.ZERO);
+        }
+    }
+
+    @Test
+    void routesDropsEnrichesAndEncodes() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.DROP_OLDEST);
+        MemoryLaneBuffer bulk = mem("bulk", 1 << 20, Overflow.DROP_OLDEST);
+        MetricRegistry m = new MetricRegistry();
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
+
+        assertThat(p.emit(syslog("in-a", 6, "link flap DEBUG", Map.of()))).isEqualTo(Admission.FILTERED);
+        assertThat(p.emit(syslog("in-a", 2, "LINK DOWN", Map.of("region", "south")))).isEqualTo(Admission.ACCEPTED);
+        assertThat(p.emit(syslog("in-a", 6, "info", Map.of()))).isEqualTo(Admission.ACCEPTED);
+        assertThat(p.offer(syslog("in-b", 6, "udp info", Map.of()))).isEqualTo(Admission.ACCEPTED);
+
+        List<StoredRecord> a = drain(alarms);
+        assertThat(a).hasSize(1);
+        assertThat(a.get(0).record().topic()).isEqualTo("telemetry.alarms");
+        JsonNode v = new ObjectMapper().readTree(a.get(0).record().body());
+        assertThat(v.has("id")).as("the id is spliced in by the forwarder").isFalse();
+        assertThat(v.get("attributes").get("region").asText()).as("extracted fields win over tags").isEqualTo("south");
+        assertThat(v.get("attributes").get("host-role").asText()).isEqualTo("edge");
+        assertThat(new String(a.get(0).record().key(), StandardCharsets.UTF_8)).isEqualTo("s1/rtr-1");
+
+        List<StoredRecord> b = drain(bulk);
+        assertThat(b).extracting(s -> s.record().topic()).containsExactly("telemetry.syslog", "custom.topic");
+        assertThat(m.counter(GatewayMetrics.FILTERED).getCount()).isEqualTo(1);
+        assertThat(m.meter(GatewayMetrics.accepted("in-a")).getCount()).isEqualTo(2);
+
+        p.close();
+        assertThat(p.emit(syslog("in-a", 6, "late", Map.of()))).isEqualTo(Admission.CLOSED);
+    }
+
+    @Test
+    void blockedBufferRefusesOffersAndCountsThem() {
+        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        MemoryLaneBuffer tiny = mem("bulk", 64 * 1024, Overflow.BLOCK);
+        MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.BLOCK);
+        MetricRegistry m = new MetricRegistry();
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", tiny), m);
+        int accepted = 0;
+        Admission last;
+        while ((last = p.offer(syslog("in-b", 6, "x".repeat(500), Map.of()))) == Admission.ACCEPTED) {
+            accepted++;
+        }
+        assertThat(last).isEqualTo(Admission.BUFFER_FULL);
+        assertThat(accepted).isPositive();
+        assertThat(m.counter(GatewayMetrics.BUFFER_FULL).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void rejectionsAreCountedAndDeadLettersCarryTheRawBytes() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.DROP_OLDEST);
+        MemoryLaneBuffer bulk = mem("bulk", 1 << 20, Overflow.DROP_OLDEST);
+        MetricRegistry m = new MetricRegistry();
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
+        RejectionHandler r = new RejectionHandler("s1", "gw-1",
+                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), m, 10_000);
+        r.deadLetterTo(p, "bulk", "telemetry.deadletter");
+        r.reject("in-a", Rejections.MALFORMED, "invalid PRI", "<999>x".getBytes(StandardCharsets.UTF_8), "10.0.0.1:5000");
+        r.reject("in-a", Rejections.MALFORMED, "invalid PRI", "<998>y".getBytes(StandardCharsets.UTF_8), "10.0.0.1:5000");
+        r.reject("in-b", Rejections.NOT_ALLOWED, "source 192.0.2.1 not in allow list", new byte[10], "192.0.2.1:514");
+
+        assertThat(r.counts()).isEqualTo(Map.of("in-a", Map.of("malformed", 2L), "in-b", Map.of("source-not-allowed", 1L)));
+        assertThat(m.counter(GatewayMetrics.rejected("in-a", "malformed")).getCount()).isEqualTo(2);
+        List<StoredRecord> dl = drain(bulk);
+        assertThat(dl).hasSize(2).allSatisfy(s -> assertThat(s.record().topic()).isEqualTo("telemetry.deadletter"));
+        JsonNode v = new ObjectMapper().readTree(dl.get(0).record().body());
+        assertThat(v.get("source").asText()).isEqualTo("gateway");
+        assertThat(v.get("attributes").get("reason").asText()).isEqualTo("malformed");
+        assertThat(v.get("attributes").get("peer").asText()).isEqualTo("10.0.0.1:5000");
+        assertThat(new String(Base64.getDecoder().decode(v.get("payload").get("base64").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("<999>x");
+    }
+}
