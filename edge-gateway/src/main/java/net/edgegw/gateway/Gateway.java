@@ -93,6 +93,7 @@ public final class Gateway implements AutoCloseable {
         }
         pipeline = new Pipeline(config, lanes, metrics);
         rejections = new RejectionHandler(config.site(), config.gateway(), clock, metrics, 10_000);
+        pipeline.rejectionsTo(rejections);
         if (config.deadLetter().enabled()) {
             rejections.deadLetterTo(pipeline, lowestPriorityLane(), config.deadLetter().topic());
         }

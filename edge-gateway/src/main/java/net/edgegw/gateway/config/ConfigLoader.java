@@ -178,7 +178,7 @@ public final class ConfigLoader {
             case "syslog" -> {
                 SyslogProtocol protocol = in.enumValue("protocol", SyslogProtocol.class, SyslogProtocol.UDP);
                 InetSocketAddress bind = in.address("bind", protocol == SyslogProtocol.TLS ? "0.0.0.0:6514" : "0.0.0.0:514");
-                int maxMessage = (int) in.size("maxMessageBytes", 64 * 1024, 480, 16L << 20);
+                int maxMessage = (int) in.size("maxMessageBytes", 64 * 1024, 480, 256L << 10);
                 int maxConnections = in.integer("maxConnections", 1000, 1, 1_000_000);
                 Duration idle = in.duration("idleTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1));
                 List<String> allow = in.stringList("allow");

@@ -10,6 +10,7 @@ import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.Headers;
+import net.edgegw.core.Rejections;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
@@ -40,6 +41,13 @@ public final class Pipeline implements Emitter, AutoCloseable {
     private final Counter filtered;
     private final Counter bufferFull;
     private volatile boolean closed;
+    private volatile Rejections rejections;
+
+    /**
+     * Largest key + value the pipeline stores: the uplink producer's default {@code max.request.size} is 1 MiB and a
+     * record the broker refuses would hold its lane; such records are rejected here as {@code oversized} instead.
+     */
+    public static final int MAX_RECORD_BYTES = 900 * 1024;
 
     private record InputRoute(LaneBuffer lane, String topic, Meter accepted) {
     }
@@ -72,6 +80,11 @@ public final class Pipeline implements Emitter, AutoCloseable {
     @Override
     public Admission offer(Envelope e) {
         return store(e, false);
+    }
+
+    /** Where records too large for the uplink are reported (counted and dead-lettered as {@code oversized}). */
+    public void rejectionsTo(Rejections r) {
+        this.rejections = r;
     }
 
     /** Stores a record built by the gateway itself (dead letters) on the given lane and topic, never waiting. */
@@ -116,6 +129,15 @@ public final class Pipeline implements Emitter, AutoCloseable {
     private Admission append(LaneBuffer lane, String topic, Envelope e, boolean mayWait, Meter inputMeter) {
         BufferedRecord rec = new BufferedRecord(topic, e.key().getBytes(StandardCharsets.UTF_8), e.source(),
                 e.receivedAt().toEpochMilli(), EnvelopeJson.encodeBody(e));
+        if (rec.wireSize() > MAX_RECORD_BYTES) {
+            Rejections r = rejections;
+            if (r != null && inputMeter != null) {
+                byte[] head = java.util.Arrays.copyOf(rec.body(), Math.min(rec.body().length, 4096));
+                r.reject(e.input(), Rejections.OVERSIZED, "envelope of " + rec.wireSize()
+                        + " bytes exceeds the uplink record limit of " + MAX_RECORD_BYTES + " bytes", head, null);
+            }
+            return Admission.FILTERED;
+        }
         long index = lane.append(rec, mayWait ? BLOCK_SLICE : Duration.ZERO);
         while (index < 0 && mayWait && !closed) {
             index = lane.append(rec, BLOCK_SLICE);

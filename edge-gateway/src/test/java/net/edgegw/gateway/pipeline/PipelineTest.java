@@ -138,4 +138,19 @@ class PipelineTest {
         assertThat(new String(Base64.getDecoder().decode(v.get("payload").get("base64").asText()), StandardCharsets.UTF_8))
                 .isEqualTo("<999>x");
     }
+
+    @Test
+    void anEnvelopeTooLargeForTheUplinkIsRejectedAsOversizedNotStored() {
+        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        MemoryLaneBuffer alarms = mem("alarms", 1 << 22, Overflow.DROP_OLDEST);
+        MemoryLaneBuffer bulk = mem("bulk", 1 << 22, Overflow.DROP_OLDEST);
+        MetricRegistry m = new MetricRegistry();
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
+        RejectionHandler r = new RejectionHandler("s1", "gw-1", Clock.systemUTC(), m, 10_000);
+        p.rejectionsTo(r);
+        // control characters are escaped in JSON as six characters each: 200 KiB of them make a 1.2 MB envelope
+        assertThat(p.emit(syslog("in-a", 6, "\u0001".repeat(200 * 1024), Map.of()))).isEqualTo(Admission.FILTERED);
+        assertThat(drain(bulk)).isEmpty();
+        assertThat(r.counts()).isEqualTo(Map.of("in-a", Map.of("oversized", 1L)));
+    }
 }
