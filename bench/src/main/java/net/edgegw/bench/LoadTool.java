@@ -37,7 +37,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Sends {@code --count} RFC 5424 messages of {@code --size} bytes (without framing) over ONE TCP connection with
  * RFC 6587 octet-counted framing, at {@code --rate} msgs/s or {@code max}. Each message carries
- * {@code run=<RUNID> seq=<10 digits>} at the start of MSG. In {@code e2e} mode a {@code read_committed} consumer
+ * loggen's {@code seq: <10 digits>, thread: 0, runid: <RUNID>} at the start of MSG (so the harness's kcount.sh counts
+ * them too). In {@code e2e} mode a {@code read_committed} consumer
  * (started before the first send) reads {@code --topic} from the beginning until every sequence number of this run
  * was seen or nothing new arrived for {@code --idle-s} seconds, then prints one {@code LOADTOOL} line:
  * end-to-end msgs/s and MB/s (first send to the last record's broker timestamp, and to the consume time), the
@@ -70,7 +71,7 @@ public final class LoadTool {
         String topic = a.getOrDefault("topic", "telemetry.syslog");
         int idleS = Integer.parseInt(a.getOrDefault("idle-s", "60"));
         String runId = a.getOrDefault("run-id",
-                Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36));
+                Long.toString(ThreadLocalRandom.current().nextLong(100_000_000L, 1_000_000_000L)));
 
         long[] sendMs = new long[count];
         Collector collector = null;
@@ -133,13 +134,14 @@ public final class LoadTool {
             s.connect(new InetSocketAddress(host, port), 10_000);
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
             String ts = TS.format(Instant.now());
-            String prefix = "<134>1 " + ts + " loadtool bench - - - run=" + runId + " seq=";
-            byte[] pre = prefix.getBytes(StandardCharsets.US_ASCII);
-            int padLen = Math.max(0, size - pre.length - 10 - 1);
-            byte[] msg = new byte[pre.length + 10 + 1 + padLen];
+            // loggen's sequence format, so that the harness's kcount.sh can count our records too
+            byte[] pre = ("<134>1 " + ts + " loadtool bench - - - seq: ").getBytes(StandardCharsets.US_ASCII);
+            byte[] post = (", thread: 0, runid: " + runId + " ").getBytes(StandardCharsets.US_ASCII);
+            int padLen = Math.max(0, size - pre.length - 10 - post.length);
+            byte[] msg = new byte[pre.length + 10 + post.length + padLen];
             System.arraycopy(pre, 0, msg, 0, pre.length);
-            msg[pre.length + 10] = ' ';
-            for (int i = pre.length + 11; i < msg.length; i++) {
+            System.arraycopy(post, 0, msg, pre.length + 10, post.length);
+            for (int i = pre.length + 10 + post.length; i < msg.length; i++) {
                 msg[i] = 'x';
             }
             byte[] frame = (msg.length + " ").getBytes(StandardCharsets.US_ASCII);
@@ -190,7 +192,7 @@ public final class LoadTool {
         Collector(String bootstrap, String topic, String runId, int count, int idleS) {
             this.bootstrap = bootstrap;
             this.topic = topic;
-            this.marker = ("run=" + runId + " seq=").getBytes(StandardCharsets.US_ASCII);
+            this.marker = (", thread: 0, runid: " + runId + " ").getBytes(StandardCharsets.US_ASCII);
             this.count = count;
             this.idleS = idleS;
             this.seen = new BitSet(count);
@@ -277,20 +279,20 @@ public final class LoadTool {
             }
         }
 
-        /** The sequence number after this run's marker in the record value, or -1. */
+        /** The 10-digit sequence number just before this run's marker in the record value, or -1. */
         int seqOf(byte[] v) {
             if (v == null) {
                 return -1;
             }
             outer:
-            for (int i = 0; i <= v.length - marker.length - 10; i++) {
+            for (int i = 10; i <= v.length - marker.length; i++) {
                 for (int j = 0; j < marker.length; j++) {
                     if (v[i + j] != marker[j]) {
                         continue outer;
                     }
                 }
                 int n = 0;
-                for (int k = i + marker.length; k < i + marker.length + 10; k++) {
+                for (int k = i - 10; k < i; k++) {
                     int d = v[k] - '0';
                     if (d < 0 || d > 9) {
                         return -1;
