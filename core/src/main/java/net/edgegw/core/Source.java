@@ -12,6 +12,11 @@ public interface Source extends AutoCloseable {
     /** Binds / connects and starts emitting into {@code ctx.emitter()}. Throws if it cannot start (port in use...). */
     void start(SourceContext ctx) throws Exception;
 
+    /** The local address a listening source is bound to after {@link #start}, or null (MQTT clients). */
+    default java.net.InetSocketAddress boundAddress() {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -13,6 +13,8 @@ import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
 import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
+import net.edgegw.gateway.config.MqttInput;
+import net.edgegw.gateway.config.TcpInput;
 import net.edgegw.gateway.pipeline.Pipeline;
 import net.edgegw.gateway.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.Heartbeat;
@@ -120,13 +122,14 @@ public final class Gateway implements AutoCloseable {
 
         SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections);
         for (InputConfig in : config.inputs()) {
-            if (in instanceof SyslogInput s) {
-                SyslogSource src = new SyslogSource(syslogSettings(s), metrics);
-                sources.add(src);
-                src.start(ctx);
-                bound.put(s.name(), src.boundAddress());
-                LOG.info("input {} ({} syslog) listening on {}", s.name(), s.protocol().name().toLowerCase(),
-                        src.boundAddress());
+            Source src = createSource(in, metrics);
+            sources.add(src);
+            src.start(ctx);
+            if (src.boundAddress() != null) {
+                bound.put(in.name(), src.boundAddress());
+                LOG.info("input {} ({}) listening on {}", in.name(), describe(in), src.boundAddress());
+            } else {
+                LOG.info("input {} ({}) started", in.name(), describe(in));
             }
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
@@ -158,6 +161,24 @@ public final class Gateway implements AutoCloseable {
                 u.delivery() == GatewayConfig.Delivery.AT_LEAST_ONCE ? Delivery.AT_LEAST_ONCE : Delivery.EXACTLY_ONCE,
                 u.compression(), u.properties(), u.batchMaxRecords(), (int) u.batchMaxBytes(), u.batchWait(),
                 u.bandwidth(), d.checkpointsTopic(), d.backoffMin(), d.backoffMax());
+    }
+
+    static Source createSource(InputConfig in, MetricRegistry metrics) {
+        if (in instanceof SyslogInput s) {
+            return new SyslogSource(syslogSettings(s), metrics);
+        } else if (in instanceof MqttInput m) {
+            return m.createSource(metrics);
+        } else if (in instanceof TcpInput t) {
+            return t.createSource(metrics);
+        }
+        throw new IllegalArgumentException("unknown input config " + in.getClass().getName());
+    }
+
+    private static String describe(InputConfig in) {
+        if (in instanceof SyslogInput s) {
+            return s.protocol().name().toLowerCase(java.util.Locale.ROOT) + " syslog";
+        }
+        return in instanceof MqttInput ? "mqtt" : "tcp";
     }
 
     static SyslogInputSettings syslogSettings(SyslogInput s) {

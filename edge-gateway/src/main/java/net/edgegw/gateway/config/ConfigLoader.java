@@ -205,18 +205,20 @@ public final class ConfigLoader {
                 return new SyslogInput(name, protocol, bind, maxMessage, maxConnections, idle, List.copyOf(allow), tls,
                         zone, lane, topic);
             }
-            case "mqtt", "tcp" -> {
-                in.error(in.child("type"), "input type '" + type + "' is not available in this version (supported: syslog)");
-                return null;
+            case "mqtt" -> {
+                return MqttInputParser.parse(in, name, lane, topic, baseDir);
+            }
+            case "tcp" -> {
+                return TcpInputParser.parse(in, name, lane, topic, baseDir);
             }
             default -> {
-                in.error(in.child("type"), "unknown input type '" + type + "' (supported: syslog)");
+                in.error(in.child("type"), "unknown input type '" + type + "' (supported: syslog, mqtt, tcp)");
                 return null;
             }
         }
     }
 
-    private static Tls tls(Fields t, Path baseDir, boolean required) {
+    static Tls tls(Fields t, Path baseDir, boolean required) {
         String cert = t.string("cert", null);
         String key = t.string("key", null);
         String ca = t.string("clientCa", null);
@@ -238,7 +240,7 @@ public final class ConfigLoader {
         return tls;
     }
 
-    private static Path resolve(Path base, String p) {
+    static Path resolve(Path base, String p) {
         return base == null ? Path.of(p) : base.resolve(p).normalize();
     }
 

@@ -21,7 +21,7 @@ public record GatewayConfig(String site, String gateway, Path dataDir, List<Inpu
                             WebConfig web, String hash) {
 
     /** An input of any type. */
-    public sealed interface InputConfig permits SyslogInput {
+    public sealed interface InputConfig permits SyslogInput, MqttInput, TcpInput {
         String name();
 
         /** Lane for this input's records unless a route says otherwise. */

@@ -80,7 +80,7 @@ class ConfigLoaderTest {
                 "inputs[0].bind (line 7): must be host:port such as 0.0.0.0:514, got '0.0.0.0:99999'",
                 "inputs[0].maxMessageBytes (line 8): must be a size such as 65536, 64KiB, 512MiB or 8GiB, got '12 parsecs'",
                 "inputs[0].colour (line 9): unknown key (known here: type, name, lane, topic, protocol, bind, maxMessageBytes, maxConnections, idleTimeout, allow, timezone, tls)",
-                "inputs[1].type (line 10): unknown input type 'carrier-pigeon' (supported: syslog)",
+                "inputs[1].type (line 10): unknown input type 'carrier-pigeon' (supported: syslog, mqtt, tcp)",
                 "buffer.overflow (line 14): must be one of drop-oldest, block, got 'explode'",
                 "buffer.maxAge (line 15): must be a duration such as 250ms, 10s, 5m, 1h or 7d, got 'forever'",
                 "uplink.bootstrapServers (line 16): is required",
