@@ -122,7 +122,7 @@ public final class Gateway implements AutoCloseable {
 
         SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections);
         for (InputConfig in : config.inputs()) {
-            Source src = createSource(in, metrics);
+            Source src = createSource(in, metrics, config.dataDir().resolve("inputs").resolve(in.name()));
             sources.add(src);
             src.start(ctx);
             if (src.boundAddress() != null) {
@@ -163,13 +163,13 @@ public final class Gateway implements AutoCloseable {
                 u.bandwidth(), d.checkpointsTopic(), d.backoffMin(), d.backoffMax());
     }
 
-    static Source createSource(InputConfig in, MetricRegistry metrics) {
+    static Source createSource(InputConfig in, MetricRegistry metrics, Path stateDir) {
         if (in instanceof SyslogInput s) {
             return new SyslogSource(syslogSettings(s), metrics);
         } else if (in instanceof MqttInput m) {
-            return m.createSource(metrics);
+            return m.createSource(metrics, stateDir);
         } else if (in instanceof TcpInput t) {
-            return t.createSource(metrics);
+            return t.createSource(metrics, stateDir);
         }
         throw new IllegalArgumentException("unknown input config " + in.getClass().getName());
     }

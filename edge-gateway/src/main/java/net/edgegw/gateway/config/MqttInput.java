@@ -6,8 +6,8 @@ import net.edgegw.core.Source;
 /** A validated {@code type: mqtt} input (see {@link MqttInputParser}; docs/configuration.md). */
 public record MqttInput(String name, String lane, String topic) implements GatewayConfig.InputConfig {
 
-    /** The source for this input. */
-    public Source createSource(MetricRegistry metrics) {
+    /** The source for this input; {@code stateDir} is this input's own directory under the data dir (may not exist yet). */
+    public Source createSource(MetricRegistry metrics, java.nio.file.Path stateDir) {
         throw new UnsupportedOperationException("mqtt input not implemented yet");
     }
 }
