@@ -31,6 +31,11 @@ T1=$(now_ms)
 until [ "$("$PEERDIR/kcount.sh" --offset telemetry.syslog)" -ge "$COUNT" ]; do sleep 0.5; done
 T2=$(now_ms)
 echo "sent in $((T1 - T0)) ms, offsets >= $COUNT after $((T2 - T0)) ms; $(awk '/^VmHWM|^RssAnon|^RssFile/ {printf "%s %s ", $1, $2}' /proc/$PID/status)"
+echo "== CPU seconds by thread (utime+stime from /proc/$PID/task)"
+for t in /proc/$PID/task/*; do
+  awk -v h="$(getconf CLK_TCK)" '{ c = $0; sub(/^[0-9]+ \(/, "", c); sub(/\) .*/, "", c); n = split($0, f, ") "); split(f[n], g, " ");
+    printf "%.2f %s\n", (g[12] + g[13]) / h, c }' "$t/stat"
+done | sed 's/[-0-9]*$//' | awk '{ s[$2 " " $3 " " $4] += $1 } END { for (k in s) printf "%7.2f %s\n", s[k], k }' | sort -rn | head -15
 kill -TERM $PID; wait $PID || true
 jfr print --events jdk.ExecutionSample --stack-depth 1 "$D/gw.jfr" >"$D/samples.txt"
 echo "== samples by thread"

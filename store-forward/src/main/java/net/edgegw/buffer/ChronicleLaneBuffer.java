@@ -99,6 +99,8 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
     static final long MAX_RECORDS_PER_SEGMENT = 8_000_000;
     static final long MIN_SEGMENT_BYTES = 256 << 10;
     static final long MAX_SEGMENT_BYTES = 256L << 20;
+    /** Chronicle chunk size (mapped window); the largest record is a quarter of it minus 1 KiB. */
+    static final long BLOCK_SIZE = Long.getLong("edge.buffer.blockSize", 4L << 20);
     /** Bytes a new segment file costs before its first record (header, index-to-index and first index array). */
     static final int SEGMENT_OVERHEAD = 9 << 10;
     private static final String REPLICATED_ID = "edgegw.replicated";
@@ -168,7 +170,8 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         this.metrics = metrics;
         this.dir = settings.dir();
         this.segmentBytes = segmentBytesFor(settings.maxBytes());
-        this.blockSize = Math.min(64L << 20, Math.max(4L << 20, Long.highestOneBit(segmentBytes - 1) << 1));
+        // small mapped chunks: every chunk the appender and the readers touch stays resident (RSS) while mapped
+        this.blockSize = Math.min(BLOCK_SIZE, Math.max(4L << 20, Long.highestOneBit(segmentBytes - 1) << 1));
         // Chronicle's largest excerpt is its overlap size, blockSize / 4
         this.maxRecordBytes = (int) Math.min(blockSize / 4 - 1024, settings.maxBytes() / 4);
         try {

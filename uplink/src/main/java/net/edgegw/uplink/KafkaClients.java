@@ -28,7 +28,7 @@ final class KafkaClients {
     static final int LINGER_MS = 10;
     static final int BATCH_SIZE = 512 * 1024;
     /** Total producer buffer of the forwarder, split over its lanes (the gateway runs in <= 160 MiB RSS). */
-    static final long TOTAL_BUFFER_MEMORY = 32L * 1024 * 1024;
+    static final long TOTAL_BUFFER_MEMORY = 8L * 1024 * 1024;
     static final long MIN_BUFFER_MEMORY = 8L * 1024 * 1024;
 
     private KafkaClients() {
