@@ -1,8 +1,20 @@
 package net.edgegw.gateway.config;
 
-import java.nio.file.Path;
+import net.edgegw.tcp.TcpInputSettings;
+import net.edgegw.tcp.TcpInputSettings.Format;
+import net.edgegw.tcp.TcpInputSettings.Precision;
 
-/** Validates the keys of a {@code type: tcp} input. */
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Validates the keys of a {@code type: tcp} input: {@code bind} (required), {@code format} (required: ndjson,
+ * lines, influx), {@code precision} (influx: ns, us, ms, s), {@code hostField} (ndjson), {@code maxLineBytes},
+ * {@code maxConnections}, {@code idleTimeout}, {@code allow}, {@code tls}. Every error names its key; unknown keys
+ * are errors.
+ */
 final class TcpInputParser {
 
     private TcpInputParser() {
@@ -10,7 +22,78 @@ final class TcpInputParser {
 
     /** The input, or null after reporting errors into {@code in}. Must call {@code in.finish()}. */
     static GatewayConfig.InputConfig parse(Fields in, String name, String lane, String topic, Path baseDir) {
-        in.error(in.child("type"), "input type 'tcp' is not available in this version (supported: syslog)");
-        return null;
+        boolean ok = true;
+        InetSocketAddress bind = null;
+        if (!in.has("bind")) {
+            in.error(in.child("bind"), "is required (host:port such as 0.0.0.0:5170)");
+            ok = false;
+            in.string("bind", null);
+        } else {
+            bind = in.address("bind", null);
+            ok = bind != null;
+        }
+        Format format = null;
+        if (!in.has("format")) {
+            in.error(in.child("format"), "is required: ndjson, lines or influx");
+            in.string("format", null);
+            ok = false;
+        } else {
+            format = in.enumValue("format", Format.class, null);
+            ok &= format != null;
+        }
+        Precision precision = Precision.NS;
+        if (in.has("precision")) {
+            precision = in.enumValue("precision", Precision.class, Precision.NS);
+            if (format != null && format != Format.INFLUX) {
+                in.error(in.child("precision"), "only applies to format influx (this input is "
+                        + Fields.wire(format) + ")");
+                ok = false;
+            }
+        } else {
+            in.string("precision", null);
+        }
+        String hostField = in.string("hostField", null);
+        if (hostField != null) {
+            if (hostField.isBlank()) {
+                in.error(in.child("hostField"), "must be a JSON field name");
+                ok = false;
+            } else if (format != null && format != Format.NDJSON) {
+                in.error(in.child("hostField"), "only applies to format ndjson (this input is "
+                        + Fields.wire(format) + ")");
+                ok = false;
+            }
+        }
+        int maxLine = (int) in.size("maxLineBytes", TcpInputSettings.DEFAULT_MAX_LINE_BYTES,
+                TcpInputSettings.MIN_MAX_LINE_BYTES, TcpInputSettings.MAX_MAX_LINE_BYTES);
+        int maxConnections = in.integer("maxConnections", TcpInputSettings.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
+        Duration idle = in.duration("idleTimeout", TcpInputSettings.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1));
+        List<String> allow = in.stringList("allow");
+        for (int i = 0; i < allow.size(); i++) {
+            if (!ConfigLoader.looksLikeCidr(allow.get(i))) {
+                in.error(in.child("allow") + "[" + i + "]", "'" + allow.get(i)
+                        + "' is not an address or CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
+                ok = false;
+            } else {
+                try {
+                    net.edgegw.adapters.net.Cidr.parse(allow.get(i));
+                } catch (IllegalArgumentException e) {
+                    in.error(in.child("allow") + "[" + i + "]", e.getMessage());
+                    ok = false;
+                }
+            }
+        }
+        GatewayConfig.Tls tls = null;
+        Fields t = in.object("tls");
+        if (in.has("tls")) {
+            tls = ConfigLoader.tls(t, baseDir, false);
+            ok &= tls != null;
+        }
+        t.finish();
+        in.finish();
+        if (!ok || name == null) {
+            return null;
+        }
+        return new TcpInput(name, bind, format, precision, hostField, maxLine, maxConnections, idle, List.copyOf(allow),
+                tls, lane, topic);
     }
 }
