@@ -2,12 +2,18 @@ package net.edgegw.gateway.config;
 
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.core.Source;
+import net.edgegw.mqtt.MqttInputSettings;
+import net.edgegw.mqtt.MqttSource;
 
-/** A validated {@code type: mqtt} input (see {@link MqttInputParser}; docs/configuration.md). */
-public record MqttInput(String name, String lane, String topic) implements GatewayConfig.InputConfig {
+/**
+ * A validated {@code type: mqtt} input (see {@link MqttInputParser}; docs/configuration.md). {@link #toString()} hides
+ * the password (see {@link MqttInputSettings#toString()}).
+ */
+public record MqttInput(String name, String lane, String topic, MqttInputSettings settings)
+        implements GatewayConfig.InputConfig {
 
     /** The source for this input; {@code stateDir} is this input's own directory under the data dir (may not exist yet). */
     public Source createSource(MetricRegistry metrics, java.nio.file.Path stateDir) {
-        throw new UnsupportedOperationException("mqtt input not implemented yet");
+        return new MqttSource(settings, metrics, stateDir);
     }
 }
