@@ -4,6 +4,7 @@
 #
 #   bench/run-e2e.sh e2e    [ROUNDS] [COUNT]   peers + gateway (loggen, counted with kcount.sh) + gateway (LoadTool)
 #   bench/run-e2e.sh ingest [ROUNDS] [COUNT]   ingest into the durable buffer with the uplink down (closed port)
+#   bench/run-e2e.sh tcp-ingest [ROUNDS] [COUNT]  per round: syslog ingest, then TCP ndjson ingest (TcpLoadTool)
 #   bench/run-e2e.sh drain  [COUNT]            build a COUNT backlog with the broker down, start it, sample VmRSS
 #   bench/run-e2e.sh jmh                       SyslogParserBench + BufferAppendBench (-f 1 -wi 2 -i 3)
 #   bench/run-e2e.sh all                       e2e 3 300000, ingest 3 1000000, drain 2000000, jmh
@@ -248,11 +249,46 @@ cmd_jmh() {
     -f 1 -wi 2 -i 3 -jvmArgsAppend "-Xmx512m $opens -Dbench.dir=$OUT/jmh" -rf text -rff "$OUT/jmh/result.txt" | tee "$OUT/jmh/jmh.log" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Bench\.)'
 }
 
+# TCP input (ndjson) ingest into the durable buffer with the uplink down, right after a syslog ingest round with the
+# same count and size (cmd_ingest), for comparison in the same run; accepted count from the backlog command
+cmd_tcp_ingest() {
+  local rounds=${1:-3} count=${2:-1000000} r d L STATS ACC port=$((GW_PORT + 1))
+  for r in $(seq 1 "$rounds"); do
+    cmd_ingest 1 "$count" | sed "s/round=1/round=$r/"
+    d="$OUT/gw-tcp-ingest-$r"; mkdir -p "$d"
+    cat >"$d/gw.yaml" <<EOF
+site: bench
+gateway: gw-bench
+dataDir: $d/data
+inputs:
+  - {type: tcp, name: tcp-ndjson, bind: "127.0.0.1:$port", format: ndjson, hostField: device}
+buffer: {maxBytes: 8GiB, overflow: drop-oldest, sync: none}
+uplink: {bootstrapServers: "127.0.0.1:29099", delivery: exactly-once, compression: zstd}
+heartbeat: {interval: 1s}
+EOF
+    gw_start "$d/gw.yaml" "$d/gw"
+    java -cp "$BENCH_CP" net.edgegw.bench.TcpLoadTool --port "$port" --count "$count" --size "$MSG_SIZE" \
+      >"$d/loadtool.log" 2>&1 || true
+    sleep 2   # let the gateway append what is still in the socket buffers
+    STATS=$(gw_stats)
+    gw_stop
+    "$GW_HOME/bin/edge-gateway" backlog --config "$d/gw.yaml" >"$d/backlog.txt" 2>&1 || true
+    ACC=$(awk '$1 == "default" {print $2}' "$d/backlog.txt")
+    L=$(grep '^LOADTOOL' "$d/loadtool.log" || echo "LOADTOOL failed")
+    echo "RESULT tcp-ingest round=$r $L buffered=$ACC peak_rss_mb=$(awk -v k="$(kv hwm_kb "$STATS")" 'BEGIN {printf "%.1f", k / 1024}') cpu_s=$(kv cpu_s "$STATS")"
+    row tcp-ingest edge-gateway-tcp "$count" max "$count" "${ACC:-0}" "$((count - ${ACC:-0}))" 0 "$(kv send_s "$L")" \
+      "" "$(kv ingest_msgs_per_s "$L")" "$(awk -v k="$(kv hwm_kb "$STATS")" 'BEGIN {printf "%.1f", k / 1024}')" \
+      "$(kv cpu_s "$STATS")" "$([ "${ACC:-0}" = "$count" ] && echo yes || echo no)"
+    rm -rf "$d/data"
+  done
+}
+
 case ${1:-all} in
   e2e) shift; cmd_e2e "$@" ;;
   ingest) shift; cmd_ingest "$@" ;;
+  tcp-ingest) shift; cmd_tcp_ingest "$@" ;;
   drain) shift; cmd_drain "$@" ;;
   jmh) cmd_jmh ;;
   all) cmd_e2e 3 300000; cmd_ingest 3 1000000; cmd_drain 2000000; cmd_jmh ;;
-  *) die "usage: run-e2e.sh e2e|ingest|drain|jmh|all" ;;
+  *) die "usage: run-e2e.sh e2e|ingest|tcp-ingest|drain|jmh|all" ;;
 esac

@@ -78,6 +78,16 @@ public final class TcpSource implements Source {
                 ssl == null ? "" : ", tls", listener.localAddress());
     }
 
+    /**
+     * The per-connection handlers of this input's pipeline (line decoder, then line handler) for embedding the line
+     * path without a socket, e.g. in a Netty {@code EmbeddedChannel} (benchmarks). Not for production wiring.
+     */
+    public static io.netty.channel.ChannelHandler[] connectionHandlers(TcpInputSettings settings, SourceContext ctx,
+                                                                       MetricRegistry metrics) {
+        TcpIngest ingest = new TcpIngest(settings, ctx, new TcpMetrics(metrics, settings.name()));
+        return new io.netty.channel.ChannelHandler[]{new TcpLineDecoder(settings.maxLineBytes()), new TcpLineHandler(ingest)};
+    }
+
     /** The address actually bound (the real port when bound to port 0). */
     @Override
     public synchronized InetSocketAddress boundAddress() {
