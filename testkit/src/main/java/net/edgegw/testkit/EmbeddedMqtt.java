@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
  * (redelivery of unacknowledged QoS 1/2 messages with the DUP flag after a reconnect, queued messages for an offline
  * persistent session, surviving a broker restart) follow the specification closely.
  *
+ * <p>Up to 1,000,000 queued messages per offline session (HiveMQ's default is 1,000, like Mosquitto's
+ * {@code max_queued_messages}: more would be discarded by the broker while a subscriber is away).
+ *
  * <p>{@link #stop()} and {@link #start()} restart it on the same port with the same data directory (file
  * persistence), like a broker restart at a site. Binds to 127.0.0.1 only. Not thread-safe: drive it from the test.
  */
@@ -52,6 +55,9 @@ public final class EmbeddedMqtt implements AutoCloseable {
                       <listeners>
                         <tcp-listener><port>%d</port><bind-address>127.0.0.1</bind-address></tcp-listener>
                       </listeners>
+                      <mqtt>
+                        <queued-messages><max-queue-size>1000000</max-queue-size></queued-messages>
+                      </mqtt>
                       <persistence><mode>file</mode></persistence>
                       <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
                     </hivemq>

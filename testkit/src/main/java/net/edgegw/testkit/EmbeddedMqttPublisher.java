@@ -61,16 +61,34 @@ public final class EmbeddedMqttPublisher implements AutoCloseable {
         return connect(uri, v5, null, null);
     }
 
-    /** Publishes one message; returns after the broker acknowledged it (QoS 1/2). */
+    /**
+     * Publishes one message; returns after the broker acknowledged it (QoS 1/2). Paho's "too many publishes in
+     * progress" (32202, refused before anything was sent: its in-flight count lags the PUBACK) is retried.
+     */
     public void publish(String topic, byte[] payload, int qos, boolean retained) {
-        try {
-            if (v5 != null) {
-                v5.publish(topic, payload, qos, retained);
-            } else {
-                v3.publish(topic, payload, qos, retained);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                if (v5 != null) {
+                    v5.publish(topic, payload, qos, retained);
+                } else {
+                    v3.publish(topic, payload, qos, retained);
+                }
+                return;
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                if (e.getReasonCode() != 32202 || attempt >= 2000) {
+                    throw new IllegalStateException("publish to " + topic + " failed: " + e, e);
+                }
+            } catch (MqttException e) {
+                if (e.getReasonCode() != MqttException.REASON_CODE_MAX_INFLIGHT || attempt >= 2000) {
+                    throw new IllegalStateException("publish to " + topic + " failed: " + e, e);
+                }
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("publish to " + topic + " failed: " + e, e);
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", ie);
+            }
         }
     }
 

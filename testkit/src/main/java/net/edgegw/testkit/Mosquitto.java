@@ -46,6 +46,8 @@ public final class Mosquitto implements AutoCloseable {
             Files.createDirectories(dir.resolve("data"));
             StringBuilder conf = new StringBuilder()
                     .append("listener ").append(m.port).append(" 127.0.0.1\n")
+                    // started as root, mosquitto would switch to user mosquitto, who cannot read the test's files
+                    .append("user ").append(System.getProperty("user.name")).append('\n')
                     .append("persistence true\n")
                     .append("persistence_location ").append(dir.resolve("data").toAbsolutePath()).append("/\n")
                     .append("max_queued_messages 100000\n")
