@@ -6,7 +6,8 @@ public final class GatewayMetrics {
     public static final String ACCEPTED = "pipeline.accepted";
     /** Records dropped on purpose by a route with {@code drop: true}. */
     public static final String FILTERED = "pipeline.filtered";
-    /** Records refused because the buffer was full (overflow: block) and the source could not wait (UDP). */
+    /** Offers the full buffer refused (overflow: block). Not a loss count: the source decides (UDP gives up and
+     *  reports a {@code buffer-full} rejection, which the heartbeat counts as dropped; TCP holds and retries). */
     public static final String BUFFER_FULL = "pipeline.bufferFull";
     /** Prefix of per-input rejection counters: {@code input.<name>.rejected.<reason>}. */
     public static final String INPUT_PREFIX = "input.";

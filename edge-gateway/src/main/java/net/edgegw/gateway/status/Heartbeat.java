@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import net.edgegw.core.Rejections;
 
 /**
  * Builds the gateway status record sent to {@code edge.heartbeats} every few seconds (SPEC section 4): version,
@@ -120,7 +121,12 @@ public final class Heartbeat {
             g.writeEndObject();
 
             g.writeNumberField("drainRatePerSec", round(up.drainRatePerSec()));
-            long bufferFull = metrics.counter(GatewayMetrics.BUFFER_FULL).getCount();
+            // records a source gave up on because the buffer was full (UDP syslog): its `buffer-full` rejections.
+            // Not the pipeline's refusal count: TCP and MQTT sources hold and retry a refused record, losing nothing.
+            long bufferFull = 0;
+            for (Map<String, Long> r : rejected.values()) {
+                bufferFull += r.getOrDefault(Rejections.BUFFER_FULL, 0L);
+            }
             g.writeObjectFieldStart("dropped");
             g.writeNumberField("overflow", overflow);
             g.writeNumberField("expired", expired);
