@@ -275,10 +275,15 @@ EOF
     "$GW_HOME/bin/edge-gateway" backlog --config "$d/gw.yaml" >"$d/backlog.txt" 2>&1 || true
     ACC=$(awk '$1 == "default" {print $2}' "$d/backlog.txt")
     L=$(grep '^LOADTOOL' "$d/loadtool.log" || echo "LOADTOOL failed")
-    echo "RESULT tcp-ingest round=$r $L buffered=$ACC peak_rss_mb=$(awk -v k="$(kv hwm_kb "$STATS")" 'BEGIN {printf "%.1f", k / 1024}') cpu_s=$(kv cpu_s "$STATS")"
+    # dead letters land in the same lane, so the buffered count alone cannot tell records from rejected lines: the
+    # gateway logs the first rejection of every input and reason at once, so no such line means none was rejected
+    REJ=$(grep -c ' rejected [0-9]* record(s) as ' "$d/gw.err" || true)
+    OK=$([ "${ACC:-0}" = "$count" ] && [ "${REJ:-0}" = 0 ] && echo yes || echo no)
+    echo "RESULT tcp-ingest round=$r $L buffered=$ACC rejection_logs=$REJ complete=$OK peak_rss_mb=$(awk -v k="$(kv hwm_kb "$STATS")" 'BEGIN {printf "%.1f", k / 1024}') cpu_s=$(kv cpu_s "$STATS")"
+    [ "$REJ" = 0 ] || grep ' rejected [0-9]* record(s) as ' "$d/gw.err" | head -3 | sed 's/^/  /'
     row tcp-ingest edge-gateway-tcp "$count" max "$count" "${ACC:-0}" "$((count - ${ACC:-0}))" 0 "$(kv send_s "$L")" \
       "" "$(kv ingest_msgs_per_s "$L")" "$(awk -v k="$(kv hwm_kb "$STATS")" 'BEGIN {printf "%.1f", k / 1024}')" \
-      "$(kv cpu_s "$STATS")" "$([ "${ACC:-0}" = "$count" ] && echo yes || echo no)"
+      "$(kv cpu_s "$STATS")" "$OK"
     rm -rf "$d/data"
   done
 }
