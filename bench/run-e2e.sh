@@ -254,8 +254,10 @@ cmd_jmh() {
 cmd_tcp_ingest() {
   local rounds=${1:-3} count=${2:-1000000} r d L STATS ACC port=$((GW_PORT + 1))
   for r in $(seq 1 "$rounds"); do
-    cmd_ingest 1 "$count" | sed "s/round=1/round=$r/"
-    d="$OUT/gw-tcp-ingest-$r"; mkdir -p "$d"
+    # each round's syslog run in its own directory: a reused gw.err still says "ready" before the new gateway is up
+    rm -rf "$OUT/syslog-round-$r"
+    OUT="$OUT/syslog-round-$r" cmd_ingest 1 "$count" | sed "s/round=1/round=$r/"
+    d="$OUT/gw-tcp-ingest-$r"; rm -rf "$d"; mkdir -p "$d"
     cat >"$d/gw.yaml" <<EOF
 site: bench
 gateway: gw-bench
