@@ -36,6 +36,8 @@ final class JsonFastPath {
     private byte[] b;
     private int end;
     private String host;
+    private byte[] lastHostBytes;
+    private String lastHost;
 
     JsonFastPath(String hostField) {
         byte[] n = hostField == null ? null : hostField.getBytes(StandardCharsets.UTF_8);
@@ -146,7 +148,7 @@ final class JsonFastPath {
                 }
                 int len = valueEnd - 1 - (i + 1);
                 if (len > 0 && len <= 4 * MAX_HOST_CHARS) { // UTF-8: at most 4 bytes per char of a String
-                    String h = new String(b, i + 1, len, StandardCharsets.UTF_8);
+                    String h = hostString(i + 1, len);
                     if (h.length() <= MAX_HOST_CHARS) {
                         host = h;
                     }
@@ -197,6 +199,19 @@ final class JsonFastPath {
                 return -1;
             }
         }
+    }
+
+    /** The host value's text; a connection's lines mostly carry the same host, so the last one is reused. */
+    private String hostString(int from, int len) {
+        byte[] last = lastHostBytes;
+        if (last != null && last.length == len
+                && java.util.Arrays.equals(b, from, from + len, last, 0, len)) {
+            return lastHost;
+        }
+        String h = new String(b, from, len, StandardCharsets.UTF_8);
+        lastHostBytes = java.util.Arrays.copyOfRange(b, from, from + len);
+        lastHost = h;
+        return h;
     }
 
     private boolean sameAsHostName(int from, int to) {

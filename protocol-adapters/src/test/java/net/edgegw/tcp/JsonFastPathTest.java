@@ -25,6 +25,9 @@ class JsonFastPathTest {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Payloads.MAX_JSON_DEPTH).build())
             .build();
 
+    private static final JsonFastPath SHARED_DEVICE = new JsonFastPath("device");
+    private static final JsonFastPath SHARED_NO_HOST = new JsonFastPath(null);
+
     /** What LineConverter's Jackson pass decides: null when not exactly one JSON value, else the host or "". */
     static String jackson(byte[] json, String hostField) {
         String host = null;
@@ -57,7 +60,7 @@ class JsonFastPathTest {
 
     private static void assertAgrees(String doc, String hostField, List<String> accepted) {
         byte[] b = doc.getBytes(StandardCharsets.UTF_8);
-        JsonFastPath f = new JsonFastPath(hostField);
+        JsonFastPath f = hostField == null ? SHARED_NO_HOST : SHARED_DEVICE; // one per "connection": caches carry over
         if (f.check(b, 0, b.length)) {
             String ref = jackson(b, hostField);
             assertThat(ref).as("fast path accepted what Jackson refuses: %s", doc).isNotNull();
@@ -89,6 +92,26 @@ class JsonFastPathTest {
         byte[] b = ok[2].getBytes(StandardCharsets.UTF_8);
         assertThat(f.check(b, 0, b.length)).isTrue();
         assertThat(f.host()).isEqualTo("caf\u00e9 \u20ac \uD83D\uDE00");
+    }
+
+    @Test
+    void reusesTheLastHostOnlyWhenTheBytesAreTheSame() {
+        JsonFastPath f = new JsonFastPath("device");
+        String[] hosts = {"a", "a", "b", "ab", "ab", "caf\u00e9", "caf\u00e9", "a"};
+        String previous = null;
+        for (String h : hosts) {
+            byte[] b = ("{\"device\":\"" + h + "\"}").getBytes(StandardCharsets.UTF_8);
+            assertThat(f.check(b, 0, b.length)).isTrue();
+            assertThat(f.host()).isEqualTo(h);
+            if (h.equals(previous)) {
+                assertThat(f.host()).isSameAs(previous);
+            }
+            previous = f.host();
+        }
+        // the same connection, one JsonFastPath: no host left over from the line before
+        byte[] none = "{\"other\":\"a\"}".getBytes(StandardCharsets.UTF_8);
+        assertThat(f.check(none, 0, none.length)).isTrue();
+        assertThat(f.host()).isNull();
     }
 
     @Test
