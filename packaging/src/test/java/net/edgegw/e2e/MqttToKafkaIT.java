@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged gateway with an MQTT input, an embedded MQTT broker (HiveMQ CE) and an embedded Kafka broker:
- * (1) MQTT 5 and 3.1.1 QoS 1 end to end, envelope fields and JSON Schema; (2) SIGKILL three times while a publisher
- * keeps publishing QoS 1: 0 lost, 0 duplicated in read_committed; (3) MQTT broker restart mid-stream: the gateway
+ * (1) MQTT 5 and 3.1.1 QoS 1 end to end, envelope fields and JSON Schema; (2) MQTT 5 and 3.1.1: SIGKILL three times
+ * while a publisher keeps publishing QoS 1: 0 lost, 0 duplicated in read_committed; (3) MQTT broker restart mid-stream: the gateway
  * reconnects and resubscribes, 0 lost.
  */
 class MqttToKafkaIT {
@@ -206,20 +206,22 @@ class MqttToKafkaIT {
         }
     }
 
-    @Test
-    void threeSigkillsWhilePublishingLoseNothingAndDuplicateNothing() throws Exception {
-        String prefix = "kill";
-        String topic = "mqtt.kill";
-        Path cfg = config(prefix, "5", mqtt.uri(), prefix + "/+/data", topic, "");
-        Random random = new Random(7);
+    @ParameterizedTest(name = "MQTT {0}")
+    @ValueSource(strings = {"5", "3.1.1"})
+    void threeSigkillsWhilePublishingLoseNothingAndDuplicateNothing(String version) throws Exception {
+        boolean v5 = version.equals("5");
+        String prefix = "kill-v" + version.replace(".", "");
+        String topic = "mqtt." + prefix;
+        Path cfg = config(prefix, version, mqtt.uri(), prefix + "/+/data", topic, "");
+        Random random = new Random(v5 ? 7 : 11);
         ProcessRunner gw = startSubscribed(cfg, cfg.getParent().resolve("gateway-first.log"));
         gw.terminate(Duration.ofSeconds(30)); // the session exists from now on: the broker queues while we are away
-        PublisherLoop pub = new PublisherLoop(mqtt.uri(), true, prefix + "/dev-1/data", 400);
+        PublisherLoop pub = new PublisherLoop(mqtt.uri(), v5, prefix + "/dev-1/data", 400);
         try {
             for (int round = 0; round < 4; round++) {
                 gw = E2E.startGateway(cfg, cfg.getParent().resolve("gateway-" + round + ".log"));
                 if (round < 3) {
-                    Thread.sleep(2500 + random.nextInt(2000));
+                    Thread.sleep(2000 + random.nextInt(1500)); // connected and catching up on the queue
                     int before = pub.next.get();
                     gw.kill9();
                     assertThat(before).as("publishing while the gateway ran").isPositive();
@@ -230,7 +232,7 @@ class MqttToKafkaIT {
             pub.close();
         }
         int published = pub.confirmed.size();
-        System.out.printf("SIGKILL IT: %d confirmed publishes, %d unsure%n", published, pub.unsure.size());
+        System.out.printf("SIGKILL IT (MQTT %s): %d confirmed publishes, %d unsure%n", version, published, pub.unsure.size());
         List<ConsumerRecord<byte[], byte[]>> records = KafkaReader.readCommitted(kafka.bootstrapServers())
                 .waitForCount(topic, published, Duration.ofSeconds(45));
         records = KafkaReader.readCommitted(kafka.bootstrapServers()).readAll(topic, Duration.ofSeconds(3));
