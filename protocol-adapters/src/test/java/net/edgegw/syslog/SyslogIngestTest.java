@@ -1,5 +1,6 @@
 package net.edgegw.syslog;
 
+import net.edgegw.adapters.testing.RecordingRejections;
 import com.codahale.metrics.MetricRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,5 +1,7 @@
 package net.edgegw.syslog;
 
+import net.edgegw.adapters.testing.TestCerts;
+import net.edgegw.adapters.testing.RecordingRejections;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.adapters.net.TlsSettings;
 import net.edgegw.core.SourceContext;

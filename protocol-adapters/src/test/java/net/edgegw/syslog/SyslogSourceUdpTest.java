@@ -1,5 +1,6 @@
 package net.edgegw.syslog;
 
+import net.edgegw.adapters.testing.RecordingRejections;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.adapters.net.Cidr;
 import net.edgegw.core.Admission;

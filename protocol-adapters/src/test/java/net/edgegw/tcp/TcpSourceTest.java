@@ -1,5 +1,7 @@
 package net.edgegw.tcp;
 
+import net.edgegw.adapters.testing.TestCerts;
+import net.edgegw.adapters.testing.RecordingRejections;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

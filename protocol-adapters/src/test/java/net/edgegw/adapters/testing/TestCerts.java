@@ -1,4 +1,4 @@
-package net.edgegw.syslog;
+package net.edgegw.adapters.testing;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -16,17 +16,17 @@ import java.util.concurrent.TimeUnit;
  * Generates throw-away TLS material with the JDK's keytool (no BouncyCastle needed): an EC key pair and a
  * self-signed certificate per name, as PKCS#12 (for JDK clients) and PEM (for the server under test).
  */
-final class TestCerts {
+public final class TestCerts {
 
-    static final char[] PASSWORD = "changeit".toCharArray();
+    public static final char[] PASSWORD = "changeit".toCharArray();
 
-    record Material(Path p12, Path certPem, Path keyPem) {
+    public record Material(Path p12, Path certPem, Path keyPem) {
     }
 
     private TestCerts() {
     }
 
-    static Material generate(Path dir, String alias, String cn) throws Exception {
+    public static Material generate(Path dir, String alias, String cn) throws Exception {
         Path p12 = dir.resolve(alias + ".p12");
         Path cert = dir.resolve(alias + ".crt.pem");
         Path key = dir.resolve(alias + ".key.pem");

@@ -1,4 +1,4 @@
-package net.edgegw.tcp;
+package net.edgegw.adapters.testing;
 
 import net.edgegw.core.Rejections;
 
@@ -7,15 +7,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Test double of the gateway's rejection sink. Thread-safe. */
-final class RecordingRejections implements Rejections {
+public final class RecordingRejections implements Rejections {
 
-    record Rejection(String input, String reason, String detail, byte[] raw, String peer) {
-        String rawText() {
+    public record Rejection(String input, String reason, String detail, byte[] raw, String peer) {
+        public String rawText() {
             return new String(raw, StandardCharsets.UTF_8);
         }
     }
 
-    final List<Rejection> all = new CopyOnWriteArrayList<>();
+    public final List<Rejection> all = new CopyOnWriteArrayList<>();
 
     @Override
     public void reject(String input, String reason, String detail, byte[] raw, String peer) {
@@ -25,7 +25,7 @@ final class RecordingRejections implements Rejections {
         all.add(new Rejection(input, reason, detail, raw, peer));
     }
 
-    List<String> reasons() {
+    public List<String> reasons() {
         return all.stream().map(Rejection::reason).toList();
     }
 }
