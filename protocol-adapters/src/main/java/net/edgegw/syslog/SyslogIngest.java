@@ -1,7 +1,6 @@
 package net.edgegw.syslog;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.NetUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
@@ -13,8 +12,6 @@ import net.edgegw.core.SyslogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -156,13 +153,5 @@ public final class SyslogIngest {
             SCRATCH.set(s);
         }
         return s;
-    }
-
-    /** The peer's IP as text ({@code 10.0.0.1}, {@code ::1}), or the address's string form when it has none. */
-    public static String peerOf(SocketAddress address) {
-        if (address instanceof InetSocketAddress isa) {
-            return isa.getAddress() != null ? NetUtil.toAddressString(isa.getAddress()) : isa.getHostString();
-        }
-        return address == null ? null : address.toString();
     }
 }

@@ -1,5 +1,6 @@
 package net.edgegw.syslog;
 
+import net.edgegw.adapters.net.Peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,7 +34,7 @@ final class SyslogTcpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        peer = SyslogIngest.peerOf(ctx.channel().remoteAddress());
+        peer = Peers.of(ctx.channel().remoteAddress());
         metrics.connections().inc();
         counted = true;
         super.channelActive(ctx);
@@ -93,7 +94,7 @@ final class SyslogTcpHandler extends ChannelInboundHandlerAdapter {
 
     private String peer(ChannelHandlerContext ctx) {
         if (peer == null) {
-            peer = SyslogIngest.peerOf(ctx.channel().remoteAddress());
+            peer = Peers.of(ctx.channel().remoteAddress());
         }
         return peer;
     }

@@ -1,5 +1,6 @@
 package net.edgegw.syslog;
 
+import net.edgegw.adapters.net.Peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -51,7 +52,7 @@ final class SyslogUdpHandler extends SimpleChannelInboundHandler<DatagramPacket>
         InetAddress address = sender == null ? null : sender.getAddress();
         if (address == null || !address.equals(lastAddress)) {
             lastAddress = address;
-            lastPeer = SyslogIngest.peerOf(sender);
+            lastPeer = Peers.of(sender);
             lastAllowed = allow.allows(address);
         }
         String peer = lastPeer;

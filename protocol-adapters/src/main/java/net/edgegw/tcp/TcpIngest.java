@@ -1,6 +1,5 @@
 package net.edgegw.tcp;
 
-import io.netty.util.NetUtil;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
@@ -9,8 +8,6 @@ import net.edgegw.core.SourceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Set;
@@ -116,13 +113,5 @@ final class TcpIngest {
         if (now - last >= LOG_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
             LOG.error("tcp input '{}': {} (further errors within 10 s not logged)", settings.name(), what, ex);
         }
-    }
-
-    /** The peer's IP as text ({@code 10.0.0.1}, {@code ::1}), or the address's string form when it has none. */
-    static String peerOf(SocketAddress address) {
-        if (address instanceof InetSocketAddress isa) {
-            return isa.getAddress() != null ? NetUtil.toAddressString(isa.getAddress()) : isa.getHostString();
-        }
-        return address == null ? null : address.toString();
     }
 }

@@ -1,5 +1,6 @@
 package net.edgegw.tcp;
 
+import net.edgegw.adapters.net.Peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -64,7 +65,7 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        peer = TcpIngest.peerOf(ctx.channel().remoteAddress());
+        peer = Peers.of(ctx.channel().remoteAddress());
         metrics.connections().inc();
         counted = true;
         super.channelActive(ctx);
@@ -296,7 +297,7 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
 
     private String peer() {
         if (peer == null && ctx != null) {
-            peer = TcpIngest.peerOf(ctx.channel().remoteAddress());
+            peer = Peers.of(ctx.channel().remoteAddress());
         }
         return peer;
     }

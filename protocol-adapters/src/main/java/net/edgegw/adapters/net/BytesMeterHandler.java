@@ -1,4 +1,4 @@
-package net.edgegw.syslog;
+package net.edgegw.adapters.net;
 
 import com.codahale.metrics.Meter;
 import io.netty.buffer.ByteBuf;
@@ -8,11 +8,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /** Counts the bytes flowing in (after TLS). Sharable and thread-safe. */
 @ChannelHandler.Sharable
-final class BytesMeterHandler extends ChannelInboundHandlerAdapter {
+public final class BytesMeterHandler extends ChannelInboundHandlerAdapter {
 
     private final Meter bytes;
 
-    BytesMeterHandler(Meter bytes) {
+    public BytesMeterHandler(Meter bytes) {
         this.bytes = bytes;
     }
 
