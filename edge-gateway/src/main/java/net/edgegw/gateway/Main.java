@@ -1,6 +1,6 @@
 package net.edgegw.gateway;
 
-import net.edgegw.gateway.config.ConfigException;
+import net.edgegw.core.config.ConfigException;
 import net.edgegw.gateway.config.ConfigLoader;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;

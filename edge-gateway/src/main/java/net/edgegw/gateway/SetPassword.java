@@ -1,12 +1,11 @@
 package net.edgegw.gateway;
 
+import net.edgegw.core.security.PasswordHash;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
@@ -28,8 +27,7 @@ import java.util.concurrent.Callable;
 @Command(name = "set-password", description = "Set the web UI/API password (stored as a salted PBKDF2 hash).")
 final class SetPassword implements Callable<Integer> {
 
-    static final int ITERATIONS = 210_000;
-    static final int MIN_LENGTH = 10;
+    static final int MIN_LENGTH = PasswordHash.MIN_LENGTH;
 
     @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
     Path config;
@@ -56,7 +54,7 @@ final class SetPassword implements Callable<Integer> {
         Files.createDirectories(c.dataDir());
         Path tmp = Files.createTempFile(c.dataDir(), "web-password", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, hash(password, new SecureRandom()) + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(tmp, PasswordHash.hash(password, new SecureRandom()) + "\n", StandardCharsets.US_ASCII);
         Arrays.fill(password, '\0');
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         spec.commandLine().getOut().println("password hash written to " + file);
@@ -80,34 +78,5 @@ final class SetPassword implements Callable<Integer> {
             return null;
         }
         return a;
-    }
-
-    /** {@code pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>}. */
-    static String hash(char[] password, SecureRandom random) throws Exception {
-        byte[] salt = new byte[16];
-        random.nextBytes(salt);
-        byte[] h = derive(password, salt, ITERATIONS);
-        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "pbkdf2-sha256$" + ITERATIONS + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(h);
-    }
-
-    /** Checks a password against a stored hash in constant time. */
-    static boolean verify(char[] password, String stored) throws Exception {
-        String[] p = stored.trim().split("\\$");
-        if (p.length != 4 || !p[0].equals("pbkdf2-sha256")) {
-            return false;
-        }
-        byte[] salt = Base64.getDecoder().decode(p[2]);
-        byte[] expected = Base64.getDecoder().decode(p[3]);
-        return java.security.MessageDigest.isEqual(expected, derive(password, salt, Integer.parseInt(p[1])));
-    }
-
-    private static byte[] derive(char[] password, byte[] salt, int iterations) throws Exception {
-        PBEKeySpec spec = new PBEKeySpec(password, salt, iterations, 256);
-        try {
-            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-        } finally {
-            spec.clearPassword();
-        }
     }
 }

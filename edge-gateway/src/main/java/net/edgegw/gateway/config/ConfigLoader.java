@@ -1,5 +1,9 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.core.config.ConfigException;
+import net.edgegw.core.config.ConfigError;
+import net.edgegw.core.config.Fields;
+import net.edgegw.core.config.YamlDocument;
 import net.edgegw.buffer.Overflow;
 import net.edgegw.buffer.SyncMode;
 import net.edgegw.core.Envelope;

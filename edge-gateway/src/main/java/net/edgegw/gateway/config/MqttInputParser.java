@@ -1,5 +1,6 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.core.config.Fields;
 import net.edgegw.mqtt.HostTemplate;
 import net.edgegw.mqtt.MqttInputSettings;
 import net.edgegw.mqtt.MqttInputSettings.MqttTls;

@@ -1,5 +1,6 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.core.config.Fields;
 import net.edgegw.tcp.TcpInputSettings;
 import net.edgegw.tcp.TcpInputSettings.Format;
 import net.edgegw.tcp.TcpInputSettings.Precision;

@@ -1,5 +1,7 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.core.config.ConfigException;
+import net.edgegw.core.config.ConfigError;
 import net.edgegw.buffer.Overflow;
 import net.edgegw.buffer.SyncMode;
 import net.edgegw.gateway.config.GatewayConfig.SyslogInput;

@@ -1,5 +1,7 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.core.config.ConfigException;
+import net.edgegw.core.config.ConfigError;
 import net.edgegw.tcp.TcpInputSettings;
 import net.edgegw.tcp.TcpInputSettings.Format;
 import net.edgegw.tcp.TcpInputSettings.Precision;

@@ -1,4 +1,4 @@
-package net.edgegw.gateway.config;
+package net.edgegw.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * Reads the keys of one YAML mapping, converting and validating each, collecting every error with its key and line
  * instead of stopping at the first. {@link #finish()} reports keys nobody asked for (unknown keys are errors).
  */
-final class Fields {
+public final class Fields {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -30,7 +30,7 @@ final class Fields {
     private final List<ConfigError> errors;
     private final Set<String> used = new LinkedHashSet<>();
 
-    Fields(YamlDocument doc, String path, JsonNode node, List<ConfigError> errors) {
+    public Fields(YamlDocument doc, String path, JsonNode node, List<ConfigError> errors) {
         this.doc = doc;
         this.path = path;
         this.node = node;
@@ -40,19 +40,19 @@ final class Fields {
         }
     }
 
-    String path() {
+    public String path() {
         return path;
     }
 
-    String child(String key) {
+    public String child(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    void error(String at, String message) {
+    public void error(String at, String message) {
         errors.add(new ConfigError(at, doc.line(at), message));
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         return node != null && node.isObject() && node.has(key) && !node.get(key).isNull();
     }
 
@@ -61,7 +61,7 @@ final class Fields {
         return has(key) ? node.get(key) : null;
     }
 
-    String string(String key, String def) {
+    public String string(String key, String def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -73,7 +73,7 @@ final class Fields {
         return v.asText();
     }
 
-    String requiredString(String key) {
+    public String requiredString(String key) {
         String v = string(key, null);
         if (v == null || v.isBlank()) {
             if (!errorsMention(child(key))) {
@@ -88,7 +88,7 @@ final class Fields {
         return errors.stream().anyMatch(e -> e.key().equals(at));
     }
 
-    String matching(String key, String def, Pattern pattern, String what) {
+    public String matching(String key, String def, Pattern pattern, String what) {
         String v = string(key, def);
         if (v != null && !pattern.matcher(v).matches()) {
             error(child(key), "'" + v + "' is not " + what);
@@ -96,7 +96,7 @@ final class Fields {
         return v;
     }
 
-    boolean bool(String key, boolean def) {
+    public boolean bool(String key, boolean def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -108,7 +108,7 @@ final class Fields {
         return v.booleanValue();
     }
 
-    int integer(String key, int def, int min, int max) {
+    public int integer(String key, int def, int min, int max) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -121,7 +121,7 @@ final class Fields {
     }
 
     /** A byte size: a number of bytes or "64KiB", "512MB", "8GiB" (KB/MB/GB are taken as binary units too). */
-    long size(String key, long def, long min, long max) {
+    public long size(String key, long def, long min, long max) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -155,7 +155,7 @@ final class Fields {
     }
 
     /** A duration: "250ms", "10s", "5m", "1h", "7d". */
-    Duration duration(String key, Duration def, Duration min) {
+    public Duration duration(String key, Duration def, Duration min) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -180,7 +180,7 @@ final class Fields {
         return d;
     }
 
-    <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
         String v = string(key, null);
         if (v == null) {
             return def;
@@ -198,12 +198,12 @@ final class Fields {
         return def;
     }
 
-    static String wire(Enum<?> e) {
+    public static String wire(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** host:port, with [v6]:port accepted; port 0-65535. */
-    InetSocketAddress address(String key, String def) {
+    public InetSocketAddress address(String key, String def) {
         String v = string(key, def);
         if (v == null) {
             error(child(key), "is required (host:port)");
@@ -226,7 +226,7 @@ final class Fields {
         }
     }
 
-    List<String> stringList(String key) {
+    public List<String> stringList(String key) {
         JsonNode v = raw(key);
         List<String> out = new ArrayList<>();
         if (v == null) {
@@ -250,7 +250,7 @@ final class Fields {
         return out;
     }
 
-    Map<String, String> stringMap(String key) {
+    public Map<String, String> stringMap(String key) {
         JsonNode v = raw(key);
         Map<String, String> out = new LinkedHashMap<>();
         if (v == null) {
@@ -272,13 +272,13 @@ final class Fields {
     }
 
     /** A nested mapping (possibly absent: then its fields all take defaults). */
-    Fields object(String key) {
+    public Fields object(String key) {
         JsonNode v = raw(key);
         return new Fields(doc, child(key), v, errors);
     }
 
     /** The items of a list of mappings. */
-    List<Fields> objects(String key) {
+    public List<Fields> objects(String key) {
         JsonNode v = raw(key);
         List<Fields> out = new ArrayList<>();
         if (v == null) {
@@ -295,7 +295,7 @@ final class Fields {
     }
 
     /** Reports every key of this mapping that no reader asked for. Call after reading all known keys. */
-    void finish() {
+    public void finish() {
         if (node == null || !node.isObject()) {
             return;
         }

@@ -1,4 +1,4 @@
-package net.edgegw.gateway.config;
+package net.edgegw.core.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -20,7 +20,7 @@ import java.util.Map;
  * A YAML document read into a Jackson tree, remembering the line of every key and value so that validation
  * messages can name the line ({@code inputs[0].bind (line 7)}). Duplicate keys are errors.
  */
-final class YamlDocument {
+public final class YamlDocument {
 
     private static final YAMLFactory YAML = new YAMLFactory();
 
@@ -32,12 +32,12 @@ final class YamlDocument {
         this.lines = lines;
     }
 
-    JsonNode root() {
+    public JsonNode root() {
         return root;
     }
 
     /** The 1-based line of a path such as {@code inputs[0].bind}, or of its nearest ancestor, or 0. */
-    int line(String path) {
+    public int line(String path) {
         String p = path;
         while (true) {
             Integer l = lines.get(p);
@@ -53,7 +53,7 @@ final class YamlDocument {
     }
 
     /** Parses YAML text; throws {@link ConfigException} with the line of a syntax error. */
-    static YamlDocument parse(String text) {
+    public static YamlDocument parse(String text) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser p = YAML.createParser(text)) {

@@ -1,4 +1,4 @@
-package net.edgegw.gateway.config;
+package net.edgegw.core.config;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package net.edgegw.gateway.config;
+package net.edgegw.core.config;
 
 /** One problem in a config file: the key path, its 1-based line (0 if unknown) and why. */
 public record ConfigError(String key, int line, String message) {
