@@ -162,14 +162,21 @@ final class Fixture implements AutoCloseable {
     void heartbeat(String site, String gateway, long backlog, double drain, long droppedOverflow) {
         long sent = Math.max(now.toEpochMilli(), sentAt.getOrDefault(site + "/" + gateway, 0L) + 1);
         sentAt.put(site + "/" + gateway, sent);
+        sendRaw(Headers.TOPIC_HEARTBEATS, site + "/" + gateway,
+                heartbeatJson(site, gateway, Instant.ofEpochMilli(sent), backlog, drain, droppedOverflow));
+    }
+
+    /** A heartbeat value as docs/heartbeat.md shows it. */
+    static byte[] heartbeatJson(String site, String gateway, Instant sentAt, long backlog, double drain,
+                                long droppedOverflow) {
         String json = "{\"type\":\"heartbeat\",\"site\":\"" + site + "\",\"gateway\":\"" + gateway
-                + "\",\"version\":\"0.1.0\",\"startedAt\":\"" + T0 + "\",\"sentAt\":\"" + Instant.ofEpochMilli(sent)
+                + "\",\"version\":\"0.1.0\",\"startedAt\":\"" + T0 + "\",\"sentAt\":\"" + sentAt
                 + "\",\"uptimeSeconds\":10,\"configHash\":\"abc\",\"inputs\":{},"
                 + "\"backlog\":{\"records\":" + backlog + ",\"bytes\":" + backlog * 100 + ",\"oldestUnsentAgeMs\":0},"
                 + "\"drainRatePerSec\":" + drain + ",\"dropped\":{\"overflow\":" + droppedOverflow
                 + ",\"expired\":0,\"bufferFull\":0,\"total\":" + droppedOverflow + "},"
                 + "\"uplink\":{\"state\":\"UP\",\"lastError\":null,\"recordsSent\":1}}";
-        sendRaw(Headers.TOPIC_HEARTBEATS, site + "/" + gateway, json.getBytes(StandardCharsets.UTF_8));
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private TestInputTopic<byte[], byte[]> input(String topic) {
