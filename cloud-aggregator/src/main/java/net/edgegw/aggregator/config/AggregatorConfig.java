@@ -133,9 +133,28 @@ public record AggregatorConfig(String bootstrapServers, Map<String, String> kafk
      * @param checkInterval       how often timeouts are evaluated (wall clock punctuation)
      * @param clearAfter          a cleared condition must stay clear this long before its alarm is CLEARED;
      *                            if it comes back meanwhile the alarm stays RAISED (hysteresis against flapping)
+     * @param snapshotInterval    (added by the health topology) a site whose counters changed publishes its
+     *                            {@code health.sites} snapshot at most once per this interval; state and alarm
+     *                            changes publish at once. YAML key {@code health.snapshotInterval}, default
+     *                            {@link #DEFAULT_SNAPSHOT_INTERVAL}
      */
     public record Health(Duration unreachableAfter, Duration recoverAfter, long catchingUpBacklog,
-                         int degradedSeverity, Duration checkInterval, Duration clearAfter) {
+                         int degradedSeverity, Duration checkInterval, Duration clearAfter,
+                         Duration snapshotInterval) {
+
+        /** Default of {@link #snapshotInterval}: 10,000 busy sites publish about 2,000 snapshots per second. */
+        public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofSeconds(5);
+
+        public Health {
+            snapshotInterval = snapshotInterval == null ? DEFAULT_SNAPSHOT_INTERVAL : snapshotInterval;
+        }
+
+        /** The settings without {@code snapshotInterval} (default {@link #DEFAULT_SNAPSHOT_INTERVAL}). */
+        public Health(Duration unreachableAfter, Duration recoverAfter, long catchingUpBacklog, int degradedSeverity,
+                      Duration checkInterval, Duration clearAfter) {
+            this(unreachableAfter, recoverAfter, catchingUpBacklog, degradedSeverity, checkInterval, clearAfter,
+                    DEFAULT_SNAPSHOT_INTERVAL);
+        }
     }
 
     /**
