@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
  */
 class MirrorMakerIT {
 
+    static final Path SHIPPED = Path.of("../packaging/src/config/mirror.properties");
+
     @TempDir
     static Path dir;
     static EmbeddedKafka region;
@@ -79,24 +81,19 @@ class MirrorMakerIT {
             }
         }
 
-        String props = """
-                clusters = region-eu, central
-                region-eu.bootstrap.servers = %s
-                central.bootstrap.servers = %s
-                region-eu->central.enabled = true
-                region-eu->central.topics = telemetry\\\\..*, edge\\\\.heartbeats
-                replication.factor = 1
-                checkpoints.topic.replication.factor = 1
-                heartbeats.topic.replication.factor = 1
-                offset-syncs.topic.replication.factor = 1
-                offset.storage.replication.factor = 1
-                status.storage.replication.factor = 1
-                config.storage.replication.factor = 1
-                refresh.topics.interval.seconds = 2
-                emit.checkpoints.interval.seconds = 2
-                emit.heartbeats.interval.seconds = 2
-                """.formatted(region.bootstrapServers(), central.bootstrapServers());
-        Map<String, String> checked = MirrorConfig.parse(props);
+        // the shipped example, pointed at the test clusters, with single-broker replication and short intervals
+        Map<String, String> checked = new java.util.HashMap<>(MirrorConfig.load(SHIPPED));
+        checked.put("region-eu.bootstrap.servers", region.bootstrapServers());
+        checked.put("central.bootstrap.servers", central.bootstrapServers());
+        for (String k : List.of("replication.factor", "checkpoints.topic.replication.factor",
+                "heartbeats.topic.replication.factor", "offset-syncs.topic.replication.factor",
+                "offset.storage.replication.factor", "status.storage.replication.factor",
+                "config.storage.replication.factor")) {
+            checked.put(k, "1");
+        }
+        checked.put("refresh.topics.interval.seconds", "2");
+        checked.put("emit.checkpoints.interval.seconds", "2");
+        checked.put("tasks.max", "1");
         List<ConsumerRecord<String, String>> got = new ArrayList<>();
         try (MirrorRunner mm = MirrorRunner.start(checked);
              KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
