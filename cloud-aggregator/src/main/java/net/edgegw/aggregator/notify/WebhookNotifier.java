@@ -5,6 +5,7 @@ import net.edgegw.aggregator.config.AggregatorConfig.Webhook;
 import net.edgegw.aggregator.config.KafkaClients;
 import net.edgegw.aggregator.model.Alarm;
 import net.edgegw.aggregator.model.HealthJson;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -166,7 +167,7 @@ public final class WebhookNotifier implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("final commit: {}", e.toString());
             }
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 

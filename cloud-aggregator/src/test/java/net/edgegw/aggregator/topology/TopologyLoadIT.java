@@ -9,6 +9,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import net.edgegw.aggregator.Main;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.List;
 import java.util.Map;
@@ -54,6 +62,24 @@ class TopologyLoadIT {
         assertThat(loader.readCurrent()).containsOnlyKeys("site-1", "site-2")
                 .containsEntry("site-2", new TopologyEntry("site-2", "eu", "agg-9", Map.of()));
         assertThat(loader.load(v2, true).writes()).as("idempotent").isZero();
+    }
+
+    @Test
+    void commandLineDryRunThenLoad(@TempDir Path dir) throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        Path csv = Files.writeString(dir.resolve("sites.csv"), "site,upstream\nsite-a,agg-1\nsite-b,agg-1\n");
+        String[] base = {"topology", "load", csv.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--topic", "topology-cli-it"};
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Main()).setOut(new PrintWriter(out));
+        String[] dry = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.stream.Stream.of("--dry-run"))
+                .toArray(String[]::new);
+        assertThat(cli.execute(dry)).isZero();
+        assertThat(out.toString()).contains("would create the compacted topic topology-cli-it",
+                "would add    site-a (region null, upstream agg-1, tags {})",
+                "dry run, topology-cli-it: 2 new, 0 changed, 0 unchanged, 0 to prune; nothing written");
+        assertThat(new CommandLine(new Main()).setOut(new PrintWriter(out)).execute(base)).isZero();
+        assertThat(out.toString()).contains("topology-cli-it: 2 new, 0 changed, 0 unchanged, 0 pruned (2 record(s) written)");
     }
 
     @Test
