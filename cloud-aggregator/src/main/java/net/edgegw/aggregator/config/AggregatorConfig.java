@@ -42,6 +42,15 @@ public record AggregatorConfig(String bootstrapServers, Map<String, String> kafk
         Objects.requireNonNull(dashboard, "dashboard");
     }
 
+    /** As the generated one, but the values of secret Kafka properties are hidden ({@link Secrets}). */
+    @Override
+    public String toString() {
+        return "AggregatorConfig[bootstrapServers=" + bootstrapServers + ", kafka=" + Secrets.redact(kafka)
+                + ", applicationId=" + applicationId + ", stateDir=" + stateDir + ", streamThreads=" + streamThreads
+                + ", topics=" + topics + ", dedupe=" + dedupe + ", rules=" + rules + ", health=" + health
+                + ", correlation=" + correlation + ", dashboard=" + dashboard + ", webhook=" + webhook + "]";
+    }
+
     /**
      * @param telemetryPattern regex over topic names: {@code telemetry.*} and MirrorMaker 2 remote topics
      *                         {@code <alias>.telemetry.*}, the dead-letter topics excluded

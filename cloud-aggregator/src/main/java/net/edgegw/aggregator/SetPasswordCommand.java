@@ -1,0 +1,109 @@
+package net.edgegw.aggregator;
+
+import net.edgegw.aggregator.config.AggregatorConfig;
+import net.edgegw.core.security.PasswordHash;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cloud-aggregator set-password --config FILE [--stdin]}: sets the dashboard password. It is read from the
+ * terminal (twice) or, with {@code --stdin}, from the first line of standard input, and stored only as a salted
+ * PBKDF2-HMAC-SHA256 hash ({@link PasswordHash}) in {@code dashboard.passwordHashFile} (mode 0600, replaced
+ * atomically). Also creates {@code dashboard.peerSecretFile} (32 random bytes, base64, mode 0600) if it is missing:
+ * every instance of one aggregator needs the same file to query the others' state.
+ */
+@Command(name = "set-password", description = "Set the dashboard password (stored as a salted PBKDF2 hash).")
+final class SetPasswordCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
+    Path config;
+    @Option(names = "--stdin", description = "read the password from the first line of standard input")
+    boolean stdin;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        AggregatorConfig c = Main.loadOrReport(config, spec.commandLine().getErr());
+        if (c == null) {
+            return Main.EXIT_CONFIG;
+        }
+        char[] password = read();
+        if (password == null) {
+            return 1;
+        }
+        if (password.length < PasswordHash.MIN_LENGTH) {
+            spec.commandLine().getErr().println("the password must have at least " + PasswordHash.MIN_LENGTH
+                    + " characters");
+            return 1;
+        }
+        SecureRandom random = new SecureRandom();
+        String hash = PasswordHash.hash(password, random);
+        Arrays.fill(password, '\0');
+        Path hashFile = c.dashboard().passwordHashFile();
+        writePrivate(hashFile, hash + "\n", true);
+        spec.commandLine().getOut().println("password hash written to " + hashFile);
+        Path peer = c.dashboard().peerSecretFile();
+        if (!Files.exists(peer)) {
+            byte[] secret = new byte[32];
+            random.nextBytes(secret);
+            writePrivate(peer, Base64.getEncoder().encodeToString(secret) + "\n", false);
+            Arrays.fill(secret, (byte) 0);
+            spec.commandLine().getOut().println("peer secret created in " + peer
+                    + " (copy it to every instance of this aggregator)");
+        }
+        return 0;
+    }
+
+    /** Writes {@code text} to a 0600 temporary file beside {@code file}, then renames it into place. */
+    static void writePrivate(Path file, String text, boolean replace) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            if (replace) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private char[] read() throws IOException {
+        if (stdin) {
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return line == null ? new char[0] : line.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            spec.commandLine().getErr().println("no terminal: use --stdin to pipe the password");
+            return null;
+        }
+        char[] a = console.readPassword("New dashboard password: ");
+        char[] b = console.readPassword("Repeat: ");
+        if (a == null || !Arrays.equals(a, b)) {
+            spec.commandLine().getErr().println("the passwords differ");
+            return null;
+        }
+        return a;
+    }
+}

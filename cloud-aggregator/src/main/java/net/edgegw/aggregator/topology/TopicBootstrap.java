@@ -1,0 +1,105 @@
+package net.edgegw.aggregator.topology;
+
+import net.edgegw.aggregator.config.AggregatorConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Creates the aggregator's own topics when they are missing: {@code health.alarms} (delete policy),
+ * {@code health.sites} and {@code network.topology} (compacted), with the broker's default partition count and
+ * replication factor. A topic that exists (or that another instance creates at the same moment) is left as it is.
+ * Stateless and thread-safe.
+ */
+public final class TopicBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
+    static final long TIMEOUT_SECONDS = 60;
+
+    private TopicBootstrap() {
+    }
+
+    /**
+     * Ensures the alarms, sites and topology topics of {@code cfg} exist.
+     *
+     * @return the names of the topics this call created (empty if all existed)
+     * @throws IllegalStateException if the cluster cannot be reached or refuses to create a topic
+     */
+    public static List<String> ensure(Admin admin, AggregatorConfig cfg) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        wanted.put(cfg.topics().alarms(), TopicConfig.CLEANUP_POLICY_DELETE);
+        wanted.put(cfg.topics().sites(), TopicConfig.CLEANUP_POLICY_COMPACT);
+        wanted.put(cfg.topics().topology(), TopicConfig.CLEANUP_POLICY_COMPACT);
+        return ensure(admin, wanted);
+    }
+
+    /** Ensures the compacted topic {@code topic} exists; true if this call created it. */
+    public static boolean ensureCompacted(Admin admin, String topic) {
+        return !ensure(admin, Map.of(topic, TopicConfig.CLEANUP_POLICY_COMPACT)).isEmpty();
+    }
+
+    /** Whether {@code topic} exists. */
+    public static boolean exists(Admin admin, String topic) {
+        return get(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS), "list topics")
+                .contains(topic);
+    }
+
+    private static List<String> ensure(Admin admin, Map<String, String> topicToPolicy) {
+        Set<String> existing = get(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                "list topics");
+        List<String> created = new ArrayList<>();
+        for (Map.Entry<String, String> e : topicToPolicy.entrySet()) {
+            if (existing.contains(e.getKey())) {
+                continue;
+            }
+            NewTopic t = new NewTopic(e.getKey(), Optional.empty(), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, e.getValue()));
+            try {
+                admin.createTopics(List.of(t)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                created.add(e.getKey());
+                LOG.info("created topic {} (cleanup.policy={}, broker-default partitions and replication)",
+                        e.getKey(), e.getValue());
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause(), ex);
+                }
+            } catch (TimeoutException ex) {
+                throw new IllegalStateException("timed out creating topic " + e.getKey(), ex);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted creating topic " + e.getKey(), ex);
+            }
+        }
+        return created;
+    }
+
+    interface Call<T> {
+        T get() throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    static <T> T get(Call<T> call, String what) {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot " + what + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out trying to " + what + " (is Kafka reachable?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted trying to " + what, e);
+        }
+    }
+}
