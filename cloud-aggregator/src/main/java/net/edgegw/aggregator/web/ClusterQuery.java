@@ -288,10 +288,14 @@ final class ClusterQuery {
             t = t.getCause();
         }
         String m = t.getMessage();
-        String r = t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
-                ? "unreachable" : t instanceof java.net.http.HttpTimeoutException ? "timed out" : null;
-        if (r != null) {
-            return r;
+        if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException) {
+            return "unreachable";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (t instanceof IOException) {
+            return "unreachable (" + (m == null ? t.getClass().getSimpleName() : m) + ")";
         }
         return m == null ? t.getClass().getSimpleName() : m.length() > 200 ? m.substring(0, 200) : m;
     }
