@@ -102,13 +102,14 @@ final class ApiViews {
                 .sorted(Comparator.comparing(SiteSnapshot::site)).toList();
     }
 
-    /** Active first, then most severe, then newest. */
+    /** Active first, then most severe, incidents before the alarms they group, then newest. */
     static List<Alarm> sortedAlarms(List<Alarm> alarms, Boolean active, Alarm.Kind kind, String site) {
         return alarms.stream()
                 .filter(a -> active == null || a.active() == active)
                 .filter(a -> kind == null || a.kind() == kind)
                 .filter(a -> site == null || concerns(a, site))
                 .sorted(Comparator.comparing((Alarm a) -> !a.active()).thenComparingInt(Alarm::severity)
+                        .thenComparing(a -> a.kind() != Alarm.Kind.INCIDENT)
                         .thenComparing(Alarm::updatedAt, Comparator.reverseOrder()).thenComparing(Alarm::id))
                 .toList();
     }

@@ -19,8 +19,17 @@
     alarmsFilter: {active: 'true', kind: ''},
     charts: [],
     flash: new Set(),
-    lastEvent: 0
+    lastEvent: 0,
+    renderSig: null
   };
+
+  /** True when the data behind the current view is unchanged since it was last drawn (live updates redraw less). */
+  function unchanged(data) {
+    const sig = app.view + '|' + (app.param || '') + '|' + JSON.stringify(data);
+    if (sig === app.renderSig) return true;
+    app.renderSig = sig;
+    return false;
+  }
 
   // ---------------------------------------------------------------- DOM helpers
   function el(tag, props, children) {
@@ -168,17 +177,17 @@
     box.appendChild(el('div', {class: 'kpi link neutral' + (s.activeIncidents ? ' alert' : ''), id: 'kpi-incidents',
       onclick: () => { location.hash = '#/incidents'; }},
     [el('div', {class: 'kpi-label', text: 'Incidents'}), el('div', {class: 'kpi-value', text: fmtNum(s.activeIncidents)}),
-      el('div', {class: 'kpi-note', text: fmtNum(s.activeAlarms) + ' active alarms'})]));
-    const sev = s.activeAlarmsBySeverity || {};
+      el('div', {class: 'kpi-note', text: fmtNum(s.activeAlarms) + ' active alarms · ' + (s.activeAlarmsBySeverity.critical || 0)
+        + ' critical'})]));
     box.appendChild(el('div', {class: 'kpi neutral'}, [el('div', {class: 'kpi-label', text: 'Ingest'}),
       el('div', {class: 'kpi-value', text: fmtNum(s.ratePerSec)}), el('div', {class: 'kpi-note', text: 'records/s · '
         + fmtNum(s.records) + ' total'})]));
-    box.appendChild(el('div', {class: 'kpi neutral' + (s.backlogRecords > 0 ? '' : '')}, [
-      el('div', {class: 'kpi-label', text: 'Edge backlog'}), el('div', {class: 'kpi-value', text: fmtNum(s.backlogRecords)}),
+    box.appendChild(el('div', {class: 'kpi neutral'}, [
+      el('div', {class: 'kpi-label', text: 'Backlog'}), el('div', {class: 'kpi-value', text: fmtNum(s.backlogRecords)}),
       el('div', {class: 'kpi-note', text: 'records buffered at the edge'})]));
     box.appendChild(el('div', {class: 'kpi neutral' + (s.droppedTotal > 0 ? ' alert' : '')}, [
-      el('div', {class: 'kpi-label', text: 'Dropped at edge'}), el('div', {class: 'kpi-value', text: fmtNum(s.droppedTotal)}),
-      el('div', {class: 'kpi-note', text: (sev.critical || 0) + ' critical · ' + (sev.major || 0) + ' major alarms'})]));
+      el('div', {class: 'kpi-label', text: 'Dropped'}), el('div', {class: 'kpi-value', text: fmtNum(s.droppedTotal)}),
+      el('div', {class: 'kpi-note', text: 'records lost at the edge'})]));
     box.appendChild(el('div', {class: 'kpi link neutral', onclick: () => { location.hash = '#/fleet'; }}, [
       el('div', {class: 'kpi-label', text: 'Gateways'}), el('div', {class: 'kpi-value', text: fmtNum(s.gateways)}),
       el('div', {class: 'kpi-note', text: Object.keys(s.gatewayVersions || {}).length + ' versions in the field'})]));
@@ -330,7 +339,7 @@
   async function renderIncidents(view) {
     const body = await api('/api/incidents?active=false');
     notePartial(body);
-    if (app.view !== 'incidents') return;
+    if (app.view !== 'incidents' || unchanged(body.incidents)) return;
     clear(view);
     const active = body.incidents.filter(i => i.incident.state !== 'CLEARED');
     const cleared = body.incidents.filter(i => i.incident.state === 'CLEARED');
@@ -375,12 +384,12 @@
     if (f.kind) q.set('kind', f.kind);
     const body = await api('/api/alarms?' + q.toString());
     notePartial(body);
-    if (app.view !== 'alarms') return;
+    if (app.view !== 'alarms' || unchanged(body.alarms)) return;
     clear(view);
-    const activeSel = el('select', {class: 'search', id: 'alarm-active', onchange: e => { f.active = e.target.value; render(); }},
+    const activeSel = el('select', {class: 'search', id: 'alarm-active', onchange: e => { f.active = e.target.value; app.renderSig = null; render(); }},
       [['true', 'Active'], ['false', 'Cleared (last hour)'], ['', 'All']].map(([v, t]) =>
         el('option', {value: v, selected: f.active === v}, t)));
-    const kindSel = el('select', {class: 'search', id: 'alarm-kind', onchange: e => { f.kind = e.target.value; render(); }},
+    const kindSel = el('select', {class: 'search', id: 'alarm-kind', onchange: e => { f.kind = e.target.value; app.renderSig = null; render(); }},
       [['', 'All kinds'], ['INCIDENT', 'Incidents'], ['SITE', 'Site'], ['DEVICE', 'Device']].map(([v, t]) =>
         el('option', {value: v, selected: f.kind === v}, t)));
     const rows = body.alarms.map(a => el('tr', {class: 'clickable', onclick: () => {
@@ -420,7 +429,7 @@
   async function renderFleet(view) {
     const body = await api('/api/fleet');
     notePartial(body);
-    if (app.view !== 'fleet') return;
+    if (app.view !== 'fleet' || unchanged(body.gateways)) return;
     clear(view);
     const rows = body.gateways;
     const versions = {};
@@ -482,7 +491,7 @@
       if (e.status === 404) return null;
       throw e;
     });
-    if (app.view !== 'site' || app.param !== id) return;
+    if (app.view !== 'site' || app.param !== id || unchanged(body)) return;
     clear(view);
     destroyCharts();
     view.appendChild(el('div', {class: 'crumbs'}, [el('a', {href: '#/sites', text: 'Sites'}), ' / ', id]));
@@ -520,7 +529,7 @@
 
     const charts = el('div', {class: 'charts'}, [
       chartPanel('Records and errors per minute', 'chart-rate'),
-      chartPanel('Edge backlog (records, end of minute)', 'chart-backlog'),
+      chartPanel('Edge backlog per minute', 'chart-backlog'),
       chartPanel('Severities', 'chart-severity'),
       chartPanel('Records by source', 'chart-source')]);
     view.appendChild(charts);
@@ -586,7 +595,10 @@
         backgroundColor: SEVERITY_NAMES.map((_, i) => i <= 2 ? '#c62828' : i === 3 ? '#e36209' : i === 4 ? '#c99400'
           : i === 8 ? '#b8c1cf' : '#7d8ca3')}]},
     options: Object.assign({}, common, {plugins: {legend: {display: false}}, scales: {x: common.scales.x,
-      y: {type: 'logarithmic', grid: {color: '#eef1f5'}}}})}));
+      y: {type: 'logarithmic', grid: {color: '#eef1f5'}, ticks: {callback: v => {
+        const l = Math.log10(v);
+        return Math.abs(l - Math.round(l)) < 1e-9 ? fmtNum(v) : '';
+      }}}}})}));
     const src = s.bySource || {};
     const srcNames = Object.keys(src).sort();
     app.charts.push(new Chart(document.getElementById('chart-source'), {type: 'doughnut', data: {labels: srcNames,
@@ -680,7 +692,7 @@
 
   async function init() {
     document.getElementById('logout').addEventListener('click', logout);
-    window.addEventListener('hashchange', () => { parseHash(); render(); });
+    window.addEventListener('hashchange', () => { parseHash(); app.renderSig = null; render(); });
     parseHash();
     try {
       const session = await api('/api/session');

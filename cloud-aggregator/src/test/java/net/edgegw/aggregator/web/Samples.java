@@ -24,13 +24,18 @@ final class Samples {
     static SiteSnapshot site(String site, SiteState state, Instant now) {
         int n = Math.abs(site.hashCode());
         String region = REGIONS[n % REGIONS.length];
-        String upstream = "agg-" + region + "-" + (1 + n % 2);
+        return site(site, state, now, region, "agg-" + region + "-" + (1 + n % 2));
+    }
+
+    static SiteSnapshot site(String site, SiteState state, Instant now, String region, String upstream) {
+        int n = Math.abs(site.hashCode());
         long backlog = state == SiteState.CATCHING_UP ? 48_000 : state == SiteState.UNREACHABLE ? 12_500 : n % 40;
         List<MinuteBucket> history = new ArrayList<>();
         Instant minute = now.minus(Duration.ofMinutes(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         for (int i = 0; i < 30; i++) {
-            long records = 600 + (n + i * 37L) % 400;
-            long errors = (n + i * 13L) % 25;
+            double phase = (n % 17) / 3.0;
+            long records = Math.round(720 + 140 * Math.sin(i / 4.5 + phase) + 35 * Math.sin(i * 1.7 + n));
+            long errors = Math.max(0, Math.round(6 + 5 * Math.sin(i / 3.0 + phase) + 2 * Math.cos(i * 2.3)));
             long bl = state == SiteState.CATCHING_UP ? Math.max(0, 90_000 - i * 1_400L) : (n + i) % 50;
             history.add(new MinuteBucket(minute.plus(Duration.ofMinutes(i)), records, errors, bl));
         }
@@ -49,6 +54,13 @@ final class Samples {
                 12.5 + n % 10, sev, Map.of("syslog", 700_000L, "mqtt", 250_000L, "tcp", 50_000L), backlog,
                 state == SiteState.CATCHING_UP ? 850.0 : 0.0, state == SiteState.CATCHING_UP ? 56L : null,
                 gw1.droppedTotal(), List.of(), now.minusSeconds(2), seen, history, now);
+    }
+
+    static SiteSnapshot withAlarms(SiteSnapshot s, List<String> alarmIds) {
+        return new SiteSnapshot(s.site(), s.state(), s.stateSince(), s.region(), s.upstream(), s.tags(), s.gateways(),
+                s.records(), s.duplicates(), s.ratePerSec(), s.severities(), s.bySource(), s.backlogRecords(),
+                s.drainRatePerSec(), s.catchUpEtaSeconds(), s.droppedTotal(), alarmIds, s.lastRecordAt(),
+                s.lastHeartbeatAt(), s.history(), s.updatedAt());
     }
 
     static Alarm siteAlarm(String site, String type, int severity, Alarm.State state, Instant raisedAt,
