@@ -1,6 +1,9 @@
 package net.edgegw.aggregator.rules;
 
-/** Where the {@link RuleEngine} keeps {@link RuleInstance}s of one site; implemented over a state store. */
+/**
+ * Where the {@link RuleEngine} keeps {@link RuleInstance}s of one site; implemented over a state store.
+ * Implementations need not be thread-safe: one stream task uses one at a time.
+ */
 public interface InstanceStates {
 
     /** The instance under {@code key} ({@code <rule>|<host>|<key>}), or null. */

@@ -5,7 +5,8 @@ import net.edgegw.aggregator.config.AggregatorConfig.RuleScope;
 
 /**
  * A rule's verdict on one record: a condition is (still) raised, or cleared. Raising an active condition again
- * only refreshes its evidence; the site layer turns transitions into alarms with hysteresis. Immutable.
+ * only refreshes its evidence; the site layer turns transitions into alarms with hysteresis. Immutable (nothing
+ * modifies the evidence node after creation); used by one stream task thread.
  *
  * @param conditionKey  {@code r:<rule>|<host>|<key>} (host and key empty when not applicable)
  * @param prefix        for a clear only: {@code conditionKey} is a prefix and clears every instance under it (a

@@ -168,6 +168,7 @@ final class CorrelationProcessor implements Processor<String, Alarm, String, Ala
                 KeyValue<String, Member> kv = it.next();
                 Alarm o = kv.value.alarm;
                 if (kv.value.incidentId == null && o.type().equals(a.type())
+                        && kv.key.length() == ck.length() + 1 + o.id().length() // not "u:a|b|..." for "u:a"
                         && Math.abs(Duration.between(o.raisedAt(), a.raisedAt()).toMillis()) <= w) {
                     out.add(kv);
                 }
