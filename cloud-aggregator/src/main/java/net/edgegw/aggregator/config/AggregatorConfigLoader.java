@@ -141,12 +141,15 @@ public final class AggregatorConfigLoader {
         int degraded = h.integer("degradedSeverity", 3, 0, 7);
         Duration checkInterval = h.duration("checkInterval", Duration.ofSeconds(1), Duration.ofMillis(100));
         Duration clearAfter = h.duration("clearAfter", Duration.ofSeconds(60), Duration.ZERO);
+        Duration snapshotInterval = h.duration("snapshotInterval", Health.DEFAULT_SNAPSHOT_INTERVAL,
+                Duration.ofMillis(100));
         if (checkInterval.compareTo(unreachableAfter) > 0) {
             h.error(h.child("checkInterval"), "must not be longer than health.unreachableAfter ("
                     + unreachableAfter.toMillis() + "ms)");
         }
         h.finish();
-        return new Health(unreachableAfter, recoverAfter, catchingUp, degraded, checkInterval, clearAfter);
+        return new Health(unreachableAfter, recoverAfter, catchingUp, degraded, checkInterval, clearAfter,
+                snapshotInterval);
     }
 
     private static Correlation correlation(Fields c) {
