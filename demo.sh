@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The demo: builds the gateway, then starts an embedded Kafka broker, the packaged gateway, simulated syslog
-# traffic and an uplink outage, and prints what arrives in Kafka. Options: --seconds N (default 60).
+# The demo: builds everything, then starts an embedded Kafka broker, an embedded MQTT broker, the packaged gateway, simulated
+# site traffic with an uplink outage, the packaged cloud-aggregator with 12 simulated sites and an upstream failure, and
+# prints what arrives in Kafka, the dashboard URL and its login, and the alarms. Options: --seconds N (default 120),
+# --linger N (keep everything running N seconds more to look at the dashboard).
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -DskipTests install
-exec java -cp "packaging/target/demo/lib/*" net.edgegw.demo.Demo --dist packaging/target/edge-gateway "$@"
+exec java -cp "packaging/target/demo/lib/*" net.edgegw.demo.Demo --dist packaging/target/edge-gateway \
+  --aggregator-dist cloud-aggregator/target/cloud-aggregator "$@"

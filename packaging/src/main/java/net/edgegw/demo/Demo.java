@@ -32,8 +32,10 @@ import java.util.regex.Pattern;
 /**
  * The demo: an embedded Kafka broker and an embedded MQTT broker, the packaged gateway (bin/edge-gateway) with
  * syslog TCP and UDP, MQTT and TCP (ndjson) inputs, a simulated site sending syslog (routers), MQTT (sensors, QoS 1)
- * and ndjson (energy meters), an uplink outage in the middle, and a consumer printing what arrives in Kafka.
- * Usage: {@code Demo --dist packaging/target/edge-gateway [--seconds 60]}.
+ * and ndjson (energy meters), an uplink outage in the middle, and a consumer printing what arrives in Kafka; beside it
+ * the packaged cloud-aggregator with its dashboard and 12 simulated sites (see {@link AggregatorDemo}).
+ * Usage: {@code Demo --dist packaging/target/edge-gateway --aggregator-dist cloud-aggregator/target/cloud-aggregator
+ * [--seconds 120] [--linger 0]}.
  */
 public final class Demo {
 
@@ -46,10 +48,16 @@ public final class Demo {
 
     public static void main(String[] args) throws Exception {
         Path dist = Path.of("packaging/target/edge-gateway");
-        int seconds = 60;
+        Path aggregatorDist = Path.of("cloud-aggregator/target/cloud-aggregator");
+        int seconds = 120;
+        int linger = 0;
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals("--dist")) {
                 dist = Path.of(args[++i]);
+            } else if (args[i].equals("--aggregator-dist")) {
+                aggregatorDist = Path.of(args[++i]);
+            } else if (args[i].equals("--linger")) {
+                linger = Integer.parseInt(args[++i]);
             } else if (args[i].equals("--seconds")) {
                 seconds = Integer.parseInt(args[++i]);
             }
@@ -63,6 +71,11 @@ public final class Demo {
         say("starting an embedded MQTT broker (HiveMQ CE, in this JVM) ...");
         EmbeddedMqtt mqtt = EmbeddedMqtt.start(work.resolve("mqtt"));
         say("MQTT up at " + mqtt.uri());
+
+        say("starting the cloud-aggregator (packaged, child JVM) on the same Kafka broker ...");
+        AggregatorDemo cloud = AggregatorDemo.start(aggregatorDist, work, kafka.bootstrapServers(), Demo::say);
+        say("DASHBOARD: " + cloud.url() + "  user: admin  password: " + cloud.password()
+                + "  (self-signed certificate: accept it in the browser)");
 
         int tcp = FreePorts.tcp();
         int udp = FreePorts.udp();
@@ -114,8 +127,13 @@ public final class Demo {
         long outageAt = seconds * 1000L / 3;
         long outageLen = Math.min(15_000, seconds * 1000L / 4);
         boolean outageDone = false;
+        double progress = 0;
         while (System.currentTimeMillis() - start < seconds * 1000L) {
             long t = System.currentTimeMillis() - start;
+            double now = (double) t / (seconds * 1000L);
+            cloud.announce(now, progress);
+            progress = now;
+            cloud.tick(progress);
             if (!outageDone && t >= outageAt) {
                 say(">>> UPLINK OUTAGE: stopping the Kafka broker for " + outageLen / 1000
                         + " s. The gateway keeps accepting syslog, MQTT and ndjson into its durable buffer.");
@@ -141,6 +159,7 @@ public final class Demo {
         meters.join(5000);
         long deadline = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < deadline) {
+            cloud.tick(1.0); // the simulated sites keep reporting
             synchronized (seen) {
                 if (SOURCES.stream().allMatch(src -> seen.get(src).size() >= sent.get(src).get())) {
                     break;
@@ -167,8 +186,19 @@ public final class Demo {
             say(String.format("DONE: sent %d, delivered %d unique, %d duplicates, %d missing", total, unique,
                     records.get() - unique, total - unique));
         }
-        say("stopping the gateway (SIGTERM), MQTT and Kafka");
+        cloud.report();
+        if (linger > 0) {
+            say("everything keeps running for " + linger + " s more (--linger): DASHBOARD " + cloud.url()
+                    + "  user: admin  password: " + cloud.password());
+            long until = System.currentTimeMillis() + linger * 1000L;
+            while (System.currentTimeMillis() < until) {
+                cloud.tick(0.99);
+                Thread.sleep(2000);
+            }
+        }
+        say("stopping the gateway (SIGTERM), the aggregator, MQTT and Kafka");
         gw.terminate(Duration.ofSeconds(30));
+        cloud.close();
         mqtt.close();
         kafka.close();
         say("demo files kept in " + work);
@@ -262,6 +292,9 @@ public final class Demo {
             c.subscribe(List.of("telemetry.syslog", "telemetry.mqtt", "telemetry.tcp", "edge.heartbeats"));
             while (true) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (r.key() == null || !new String(r.key(), StandardCharsets.UTF_8).startsWith("site-demo/")) {
+                        continue; // the simulated sites of the aggregator demo write here too
+                    }
                     String v = new String(r.value(), StandardCharsets.UTF_8);
                     if (r.topic().equals("edge.heartbeats")) {
                         say("heartbeat: " + summarizeHeartbeat(v));

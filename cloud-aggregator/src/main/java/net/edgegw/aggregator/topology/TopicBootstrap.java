@@ -1,6 +1,7 @@
 package net.edgegw.aggregator.topology;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
+import net.edgegw.core.Headers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
  * Creates the aggregator's own topics when they are missing: {@code health.alarms} (delete policy),
@@ -33,7 +35,8 @@ public final class TopicBootstrap {
     }
 
     /**
-     * Ensures the alarms, sites and topology topics of {@code cfg} exist.
+     * Ensures the alarms, sites and topology topics of {@code cfg} exist, and, when an input pattern matches no
+     * topic yet, the contract input topics it covers ({@code telemetry.syslog/mqtt/tcp}, {@code edge.heartbeats}).
      *
      * @return the names of the topics this call created (empty if all existed)
      * @throws IllegalStateException if the cluster cannot be reached or refuses to create a topic
@@ -43,7 +46,29 @@ public final class TopicBootstrap {
         wanted.put(cfg.topics().alarms(), TopicConfig.CLEANUP_POLICY_DELETE);
         wanted.put(cfg.topics().sites(), TopicConfig.CLEANUP_POLICY_COMPACT);
         wanted.put(cfg.topics().topology(), TopicConfig.CLEANUP_POLICY_COMPACT);
+        Set<String> existing = get(() -> admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                "list topics");
+        // Kafka Streams cannot size its repartition topics while an input pattern matches no topic (a central
+        // cluster no gateway has written to yet): create the contract's input topics that the patterns cover
+        inputs(wanted, existing, cfg.topics().telemetryPattern(), "topics.telemetryPattern",
+                List.of(Headers.TOPIC_SYSLOG, Headers.TOPIC_MQTT, Headers.TOPIC_TCP));
+        inputs(wanted, existing, cfg.topics().heartbeatPattern(), "topics.heartbeatPattern",
+                List.of(Headers.TOPIC_HEARTBEATS));
         return ensure(admin, wanted);
+    }
+
+    private static void inputs(Map<String, String> wanted, Set<String> existing, String regex, String key,
+                               List<String> contractTopics) {
+        Pattern pattern = Pattern.compile(regex);
+        if (existing.stream().anyMatch(t -> pattern.matcher(t).matches())) {
+            return;
+        }
+        List<String> covered = contractTopics.stream().filter(t -> pattern.matcher(t).matches()).toList();
+        if (covered.isEmpty()) {
+            throw new IllegalStateException(key + " '" + regex + "' matches no topic of the cluster and none of "
+                    + contractTopics + ": create at least one matching topic before starting");
+        }
+        covered.forEach(t -> wanted.put(t, TopicConfig.CLEANUP_POLICY_DELETE));
     }
 
     /** Ensures the compacted topic {@code topic} exists; true if this call created it. */

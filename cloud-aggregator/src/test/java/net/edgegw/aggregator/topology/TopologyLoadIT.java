@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Topic bootstrap and topology load / dry run / prune on a real broker. */
 class TopologyLoadIT {
@@ -90,13 +91,32 @@ class TopologyLoadIT {
                 topics: {alarms: it.alarms, sites: it.sites, topology: it.topology}
                 """.formatted(kafka.bootstrapServers()));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            assertThat(TopicBootstrap.ensure(admin, cfg)).containsExactly("it.alarms", "it.sites", "it.topology");
+            List<String> created = TopicBootstrap.ensure(admin, cfg);
+            assertThat(created).startsWith("it.alarms", "it.sites", "it.topology");
+            // plus, on a cluster no gateway wrote to yet, the contract input topics (Kafka Streams needs a match)
+            assertThat(created.subList(3, created.size())).isSubsetOf("telemetry.syslog", "telemetry.mqtt",
+                    "telemetry.tcp", "edge.heartbeats");
             assertThat(TopicBootstrap.ensure(admin, cfg)).isEmpty();
+            assertThat(admin.listTopics().names().get()).anyMatch(t -> t.matches(cfg.topics().telemetryPattern()))
+                    .anyMatch(t -> t.matches(cfg.topics().heartbeatPattern()));
             for (var t : Map.of("it.alarms", "delete", "it.sites", "compact", "it.topology", "compact").entrySet()) {
                 ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, t.getKey());
                 ConfigEntry policy = admin.describeConfigs(List.of(r)).all().get().get(r).get("cleanup.policy");
                 assertThat(policy.value()).as(t.getKey()).isEqualTo(t.getValue());
             }
+        }
+    }
+
+    @Test
+    void anInputPatternThatMatchesNothingCreatableIsAClearStartError() {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        AggregatorConfig cfg = AggregatorConfigLoader.parse("""
+                bootstrapServers: "%s"
+                topics: {telemetryPattern: '^nothing-matches-this$', alarms: it2.alarms, sites: it2.sites, topology: it2.topology}
+                """.formatted(kafka.bootstrapServers()));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            assertThatThrownBy(() -> TopicBootstrap.ensure(admin, cfg)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("topics.telemetryPattern '^nothing-matches-this$' matches no topic");
         }
     }
 }
