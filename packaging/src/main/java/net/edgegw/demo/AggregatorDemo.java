@@ -46,8 +46,8 @@ final class AggregatorDemo implements AutoCloseable {
     static final double LINK_DOWN_AT = 0.15;
     static final double LINK_UP_AT = 0.55;
     static final double DATA_LOSS_AT = 0.30;
-    static final double UPSTREAM_FAILS_AT = 0.40;
-    static final double UPSTREAM_BACK_AT = 0.78;
+    static final double UPSTREAM_FAILS_AT = 0.25;
+    static final double UPSTREAM_BACK_AT = 0.85;
     static final String FAILING_UPSTREAM = "agg-north-1";
 
     private static final ObjectMapper JSON = new ObjectMapper();

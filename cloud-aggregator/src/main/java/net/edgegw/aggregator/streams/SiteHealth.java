@@ -257,7 +257,7 @@ final class SiteHealth {
                     .put("uplinkState", g.uplinkState());
         }
         String summary = "site " + s.site + " unreachable: no heartbeat from its " + s.gateways.size()
-                + " gateway(s) for " + cfg.unreachableAfter();
+                + " gateway(s) for " + cfg.unreachableAfter().toSeconds() + " s";
         s.recoverSince = -1;
         raise(s, UNREACHABLE_KEY, UNREACHABLE, null, Alarm.Kind.SITE, UNREACHABLE_SEVERITY, null, null, ch.now, ev,
                 null, summary, ch);

@@ -80,7 +80,7 @@ class MirrorDedupeIT {
     void recordsArrivingDirectlyAndMirroredCountOnce() throws Exception {
         region.createTopic("telemetry.syslog", 2, false);
         central.createTopic("telemetry.syslog", 3, false);
-        central.createTopic("edge.heartbeats", 1, false);
+        // no edge.heartbeats topic: the aggregator creates the contract input topic its pattern needs
         Instant t0 = Instant.now();
         try (KafkaProducer<byte[], byte[]> regional = producer(region);
              KafkaProducer<byte[], byte[]> direct = producer(central)) {
