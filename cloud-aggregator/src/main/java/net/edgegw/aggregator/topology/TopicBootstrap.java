@@ -108,7 +108,44 @@ public final class TopicBootstrap {
                 throw new IllegalStateException("interrupted creating topic " + e.getKey(), ex);
             }
         }
+        awaitReady(admin, created);
         return created;
+    }
+
+    /**
+     * Waits until every partition of the just-created topics has a leader: a Kafka Streams global store (the topology
+     * table) started right after the creation otherwise fails with "no partitions available".
+     */
+    private static void awaitReady(Admin admin, List<String> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                boolean ready = admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .values().stream().allMatch(d -> !d.partitions().isEmpty()
+                                && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // not visible yet (UnknownTopicOrPartition): retry until the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topics " + topics, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " were created but have no leader after "
+                        + TIMEOUT_SECONDS + " s");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for topics " + topics, e);
+            }
+        }
     }
 
     interface Call<T> {
