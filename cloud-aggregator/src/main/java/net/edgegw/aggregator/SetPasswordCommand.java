@@ -2,14 +2,12 @@ package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.core.security.PasswordHash;
+import net.edgegw.core.security.PasswordInput;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,21 +87,6 @@ final class SetPasswordCommand implements Callable<Integer> {
     }
 
     private char[] read() throws IOException {
-        if (stdin) {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return line == null ? new char[0] : line.toCharArray();
-        }
-        Console console = System.console();
-        if (console == null) {
-            spec.commandLine().getErr().println("no terminal: use --stdin to pipe the password");
-            return null;
-        }
-        char[] a = console.readPassword("New dashboard password: ");
-        char[] b = console.readPassword("Repeat: ");
-        if (a == null || !Arrays.equals(a, b)) {
-            spec.commandLine().getErr().println("the passwords differ");
-            return null;
-        }
-        return a;
+        return PasswordInput.read(stdin, "New dashboard password: ", spec.commandLine().getErr());
     }
 }

@@ -1,14 +1,13 @@
 package net.edgegw.gateway;
 
 import net.edgegw.core.security.PasswordHash;
+import net.edgegw.core.security.PasswordInput;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.InputStreamReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 
 /**
@@ -61,22 +59,7 @@ final class SetPassword implements Callable<Integer> {
         return 0;
     }
 
-    private char[] read() throws Exception {
-        if (stdin) {
-            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return line == null ? new char[0] : line.toCharArray();
-        }
-        Console console = System.console();
-        if (console == null) {
-            spec.commandLine().getErr().println("no terminal: use --stdin to pipe the password");
-            return null;
-        }
-        char[] a = console.readPassword("New password: ");
-        char[] b = console.readPassword("Repeat: ");
-        if (a == null || !Arrays.equals(a, b)) {
-            spec.commandLine().getErr().println("the passwords differ");
-            return null;
-        }
-        return a;
+    private char[] read() throws IOException {
+        return PasswordInput.read(stdin, "New password: ", spec.commandLine().getErr());
     }
 }

@@ -1,5 +1,6 @@
 package net.edgegw.buffer;
 
+import net.edgegw.testkit.MutableClock;
 import static net.edgegw.buffer.Records.record;
 import static net.edgegw.buffer.Records.seqOf;
 import static org.assertj.core.api.Assertions.assertThat;

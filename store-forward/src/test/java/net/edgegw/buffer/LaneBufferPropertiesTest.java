@@ -1,5 +1,6 @@
 package net.edgegw.buffer;
 
+import net.edgegw.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

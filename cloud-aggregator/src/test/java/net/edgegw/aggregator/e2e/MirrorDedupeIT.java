@@ -3,7 +3,7 @@ package net.edgegw.aggregator.e2e;
 import net.edgegw.aggregator.AggregatorApp;
 import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.aggregator.config.AggregatorConfigLoader;
-import net.edgegw.aggregator.mirror.MirrorConfig;
+import net.edgegw.aggregator.mirror.MirrorTestConfig;
 import net.edgegw.aggregator.mirror.MirrorRunner;
 import net.edgegw.aggregator.model.HealthJson;
 import net.edgegw.aggregator.model.SiteSnapshot;
@@ -36,7 +36,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -106,17 +105,7 @@ class MirrorDedupeIT {
                 dashboard: {bind: "127.0.0.1:0", tls: false}
                 """.formatted(central.bootstrapServers(), stateDir));
 
-        Map<String, String> mm = new HashMap<>(MirrorConfig.load(Path.of("../packaging/src/config/mirror.properties")));
-        mm.put("region-eu.bootstrap.servers", region.bootstrapServers());
-        mm.put("central.bootstrap.servers", central.bootstrapServers());
-        for (String k : List.of("replication.factor", "checkpoints.topic.replication.factor",
-                "heartbeats.topic.replication.factor", "offset-syncs.topic.replication.factor",
-                "offset.storage.replication.factor", "status.storage.replication.factor",
-                "config.storage.replication.factor")) {
-            mm.put(k, "1");
-        }
-        mm.put("refresh.topics.interval.seconds", "2");
-        mm.put("tasks.max", "1");
+        Map<String, String> mm = MirrorTestConfig.shipped(region, central);
         try (MirrorRunner mirror = MirrorRunner.start(mm); AggregatorApp app = AggregatorApp.start(cfg)) {
             // the mirrored copies land in region-eu.telemetry.syslog, which the default pattern covers
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {

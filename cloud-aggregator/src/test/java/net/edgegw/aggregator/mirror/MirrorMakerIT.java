@@ -35,8 +35,6 @@ import static org.awaitility.Awaitility.await;
  */
 class MirrorMakerIT {
 
-    static final Path SHIPPED = Path.of("../packaging/src/config/mirror.properties");
-
     @TempDir
     static Path dir;
     static EmbeddedKafka region;
@@ -82,18 +80,7 @@ class MirrorMakerIT {
         }
 
         // the shipped example, pointed at the test clusters, with single-broker replication and short intervals
-        Map<String, String> checked = new java.util.HashMap<>(MirrorConfig.load(SHIPPED));
-        checked.put("region-eu.bootstrap.servers", region.bootstrapServers());
-        checked.put("central.bootstrap.servers", central.bootstrapServers());
-        for (String k : List.of("replication.factor", "checkpoints.topic.replication.factor",
-                "heartbeats.topic.replication.factor", "offset-syncs.topic.replication.factor",
-                "offset.storage.replication.factor", "status.storage.replication.factor",
-                "config.storage.replication.factor")) {
-            checked.put(k, "1");
-        }
-        checked.put("refresh.topics.interval.seconds", "2");
-        checked.put("emit.checkpoints.interval.seconds", "2");
-        checked.put("tasks.max", "1");
+        Map<String, String> checked = MirrorTestConfig.shipped(region, central);
         List<ConsumerRecord<String, String>> got = new ArrayList<>();
         try (MirrorRunner mm = MirrorRunner.start(checked);
              KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(

@@ -1,5 +1,6 @@
 package net.edgegw.aggregator.web;
 
+import net.edgegw.testkit.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.aggregator.model.Alarm;
@@ -42,7 +43,7 @@ class DashboardApiIT {
     static Path dir;
     static EmbeddedKafka kafka;
     static AggregatorConfig config;
-    static MutableClock clock = new MutableClock();
+    static MutableClock clock = MutableClock.startingNow();
     static DashboardServer server;
     static KafkaStreams streams;
     static Instant now = Instant.now();
@@ -330,7 +331,7 @@ class DashboardApiIT {
     void rateLimitAfterFiveFailuresPerClient() {
         AggregatorConfig other = TestSupport.config(dir.resolve("ratelimit"), config.topics(), false,
                 Duration.ofMinutes(5));
-        MutableClock c = new MutableClock();
+        MutableClock c = MutableClock.startingNow();
         try (DashboardServer s = DashboardServer.start(other, c, 2)) {
             TestHttp h = new TestHttp(s.url(), null);
             for (int i = 0; i < LoginThrottle.PER_CLIENT_FAILURES; i++) {

@@ -1,5 +1,6 @@
 package net.edgegw.aggregator.web;
 
+import net.edgegw.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ class SecurityPartsTest {
 
     @Test
     void throttleLocksAClientAfterFiveFailuresForAMinute() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingNow();
         LoginThrottle t = new LoginThrottle(clock);
         for (int i = 0; i < LoginThrottle.PER_CLIENT_FAILURES; i++) {
             assertThat(t.tryAcquire("10.0.0.1")).isZero();
@@ -30,7 +31,7 @@ class SecurityPartsTest {
 
     @Test
     void throttleCapsAllAttemptsGlobally() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingNow();
         LoginThrottle t = new LoginThrottle(clock);
         for (int i = 0; i < LoginThrottle.GLOBAL_ATTEMPTS; i++) {
             assertThat(t.tryAcquire("10.0.1." + i)).isZero();
@@ -42,7 +43,7 @@ class SecurityPartsTest {
 
     @Test
     void sessionsExpireWhenIdleAndCarryTheirCsrfToken() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingNow();
         Sessions s = new Sessions(Duration.ofMinutes(5), clock);
         Sessions.Created c = s.create("operator");
         assertThat(c.token()).hasSizeGreaterThanOrEqualTo(43);
@@ -64,7 +65,7 @@ class SecurityPartsTest {
 
     @Test
     void peerRequestsAndAnswersAreSignedWithTheSharedSecret() {
-        MutableClock clock = new MutableClock();
+        MutableClock clock = MutableClock.startingNow();
         PeerAuth a = new PeerAuth("0123456789abcdef-shared".getBytes(StandardCharsets.UTF_8), clock);
         PeerAuth other = new PeerAuth("another-secret-0123456789".getBytes(StandardCharsets.UTF_8), clock);
         String[] h = a.sign("GET", "/internal/sites");

@@ -1,4 +1,4 @@
-package net.edgegw.uplink;
+package net.edgegw.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,19 +7,25 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock tests move by hand. Thread-safe. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand (millisecond resolution, UTC). Thread-safe. */
+public final class MutableClock extends Clock {
+
     private final AtomicLong millis;
 
-    MutableClock(long startMillis) {
+    public MutableClock(long startMillis) {
         this.millis = new AtomicLong(startMillis);
     }
 
-    void advance(Duration d) {
+    /** A clock standing at the current real time. */
+    public static MutableClock startingNow() {
+        return new MutableClock(System.currentTimeMillis());
+    }
+
+    public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }
 
-    void advanceMillis(long ms) {
+    public void advanceMillis(long ms) {
         millis.addAndGet(ms);
     }
 
