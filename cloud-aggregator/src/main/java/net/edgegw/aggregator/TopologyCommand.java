@@ -47,7 +47,7 @@ final class TopologyCommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "FILE", description = "topology file: .csv, .yaml or .yml")
         Path file;
-        @ArgGroup(exclusive = true, multiplicity = "1")
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
         Target target;
         @Option(names = "--topic", description = "topic (default: topics.topology of the config, else network.topology)")
         String topic;
@@ -57,6 +57,17 @@ final class TopologyCommand implements Callable<Integer> {
         boolean prune;
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        /** The distribution's config ({@code <aggregator.home>/config/cloud-aggregator.yaml}), if it exists. */
+        static Path defaultConfig() {
+            Path p = defaultConfigCandidate();
+            return p != null && java.nio.file.Files.isRegularFile(p) ? p : null;
+        }
+
+        static Path defaultConfigCandidate() {
+            String home = System.getProperty("aggregator.home");
+            return home == null ? null : Path.of(home, "config", "cloud-aggregator.yaml");
+        }
 
         static final class Target {
             @Option(names = {"-c", "--config"}, description = "the aggregator config (Kafka settings and topic)")
@@ -71,8 +82,15 @@ final class TopologyCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             Map<String, Object> props;
             String t;
-            if (target.config != null) {
-                AggregatorConfig cfg = Main.loadOrReport(target.config, err);
+            Path config = target == null ? defaultConfig() : target.config;
+            if (target == null && config == null) {
+                err.println("no --config or --bootstrap-servers given, and no default config at "
+                        + defaultConfigCandidate());
+                err.flush();
+                return Main.EXIT_CONFIG;
+            }
+            if (config != null) {
+                AggregatorConfig cfg = Main.loadOrReport(config, err);
                 if (cfg == null) {
                     return Main.EXIT_CONFIG;
                 }

@@ -84,8 +84,29 @@ class MainTest {
         Result r = run("topology", "load", csv.toString(), "--bootstrap-servers", "127.0.0.1:1");
         assertThat(r.code()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(r.err()).contains("row 2.site (line 3): 'BAD' is not a site id").contains("nothing loaded");
-        assertThat(run("topology", "load", csv.toString()).code()).as("needs --config or --bootstrap-servers")
-                .isEqualTo(2);
+        Result none = run("topology", "load", csv.toString());
+        assertThat(none.code()).as("needs --config, --bootstrap-servers or a default config").isEqualTo(2);
+        assertThat(none.err()).contains("no --config or --bootstrap-servers given");
+    }
+
+    @Test
+    void topologyLoadFallsBackToTheDistributionsConfig(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("config"));
+        Files.writeString(dir.resolve("config/cloud-aggregator.yaml"), "bootstrapServers: \"127.0.0.1:1\"\n");
+        Path csv = Files.writeString(dir.resolve("topo.csv"), "site,region\nBAD,eu\n");
+        String before = System.getProperty("aggregator.home");
+        System.setProperty("aggregator.home", dir.toString());
+        try {
+            Result r = run("topology", "load", csv.toString());
+            assertThat(r.err()).doesNotContain("no --config").contains("'BAD' is not a site id");
+            assertThat(r.code()).isEqualTo(Main.EXIT_CONFIG);
+        } finally {
+            if (before == null) {
+                System.clearProperty("aggregator.home");
+            } else {
+                System.setProperty("aggregator.home", before);
+            }
+        }
     }
 
     @Test
