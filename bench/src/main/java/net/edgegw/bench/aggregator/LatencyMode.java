@@ -134,6 +134,7 @@ final class LatencyMode {
         Histogram all = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
         Histogram alone = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
         Histogram linked = new Histogram(TimeUnit.MINUTES.toMillis(10), 3);
+        Histogram secondHalf = new Histogram(TimeUnit.MINUTES.toMillis(10), 3); // triggers of the last half
         boolean[] got = new boolean[triggers];
         int received = 0;
         long lagMax = 0;
@@ -150,6 +151,9 @@ final class LatencyMode {
                         long lat = Math.max(0, x[1] - sentAt.get(k));
                         all.recordValue(lat);
                         (x[2] == 1 ? linked : alone).recordValue(lat);
+                        if (k >= triggers / 2) {
+                            secondHalf.recordValue(lat);
+                        }
                     }
                 }
                 if (System.nanoTime() - lastLag > TimeUnit.SECONDS.toNanos(10)) {
@@ -177,13 +181,15 @@ final class LatencyMode {
                 "RESULT mode=latency hold_down_s=%d commit_interval_ms=%s threads=%d rate=%d sites=%d triggers=%d "
                         + "raised=%d missing=%d lat_ms_p50=%d lat_ms_p90=%d lat_ms_p99=%d lat_ms_max=%d "
                         + "alone=%d alone_p50=%d alone_p99=%d alone_max=%d linked=%d linked_p50=%d linked_p99=%d "
-                        + "linked_max=%d envelopes_sent=%d heartbeats_sent=%d send_rate=%.0f source_lag_max=%d "
+                        + "linked_max=%d second_half=%d second_half_p50=%d second_half_p90=%d second_half_p99=%d "
+                        + "second_half_max=%d envelopes_sent=%d heartbeats_sent=%d send_rate=%.0f source_lag_max=%d "
                         + "lag_samples=%s other_alarms=%s counters=%s cpu_s=%.1f broker_cpu_s=%.1f elapsed_s=%.0f "
                         + "threads_cpu_ms=%s load=%s",
                 holdDownS, commitMs, threads, rate, sites.size(), triggers, received, triggers - received,
                 p(all, 50), p(all, 90), p(all, 99), all.getMaxValue(), alone.getTotalCount(), p(alone, 50),
                 p(alone, 99), alone.getMaxValue(), linked.getTotalCount(), p(linked, 50), p(linked, 99),
-                linked.getMaxValue(), sent[0], sent[1], sent[0] / elapsed, lagMax, String.join(",", lags),
+                linked.getMaxValue(), secondHalf.getTotalCount(), p(secondHalf, 50), p(secondHalf, 90),
+                p(secondHalf, 99), secondHalf.getMaxValue(), sent[0], sent[1], sent[0] / elapsed, lagMax, String.join(",", lags),
                 ThroughputMode.nospace(new TreeMap<>(other)), ThroughputMode.compact(counters.snapshot()), cpu, bcpu,
                 elapsed, hot, Support.loadAvg());
         Support.result("%s", line);

@@ -20,6 +20,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -211,9 +212,9 @@ final class ThroughputMode {
         AtomicLong hbs = new AtomicLong();
         AtomicLong firstAt = new AtomicLong();
         AtomicLong sink = new AtomicLong();
+        AtomicLong consumerCpuNs = new AtomicLong();
         double cpu0 = Support.processCpuSeconds();
         double bcpu0 = Support.cpuSeconds(kafka.pid());
-        Map<String, Long> th0 = Support.threadCpuMs();
         long t0 = System.nanoTime();
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < consumers; i++) {
@@ -236,6 +237,7 @@ final class ThroughputMode {
                             throw new IllegalStateException("baseline did not finish within 20 minutes");
                         }
                     }
+                    consumerCpuNs.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -252,10 +254,9 @@ final class ThroughputMode {
         double rate = env.get() / fromFirst;
         Support.result("RESULT mode=throughput round=%d run=baseline consumers=%d envelopes=%d heartbeats=%d "
                         + "secs=%.2f secs_from_first=%.2f env_per_s=%.0f env_per_s_incl_start=%.0f cpu_s=%.1f "
-                        + "broker_cpu_s=%.1f threads_cpu_ms=%s load=%s", round, consumers, env.get(), hbs.get(), secs,
-                fromFirst, rate, env.get() / secs, Support.processCpuSeconds() - cpu0,
-                Support.cpuSeconds(kafka.pid()) - bcpu0, Support.topDelta(th0, Support.threadCpuMs(), 6),
-                Support.loadAvg());
+                        + "broker_cpu_s=%.1f consumer_threads_cpu_s=%.1f load=%s", round, consumers, env.get(), hbs.get(),
+                secs, fromFirst, rate, env.get() / secs, Support.processCpuSeconds() - cpu0,
+                Support.cpuSeconds(kafka.pid()) - bcpu0, consumerCpuNs.get() / 1e9, Support.loadAvg());
         return rate;
     }
 
