@@ -56,6 +56,8 @@ final class ThroughputMode {
     private final double dupPct;
     private final double mirrorPct;
     private final List<Integer> threads = new ArrayList<>();
+    /** {@code --streams-props k=v,k=v}: extra Kafka Streams properties (AggregatorConfig.kafka), e.g. for an A/B. */
+    private final Map<String, String> streamsProps = new TreeMap<>();
     private EmbeddedKafka kafka;
 
     // expected outcome
@@ -72,6 +74,11 @@ final class ThroughputMode {
         this.rounds = Support.intArg(a, "rounds", 3);
         this.dupPct = Double.parseDouble(a.getOrDefault("dup-pct", "2"));
         this.mirrorPct = Double.parseDouble(a.getOrDefault("mirror-pct", "1"));
+        for (String kv : a.getOrDefault("streams-props", "").split(",")) {
+            if (!kv.isBlank()) {
+                streamsProps.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
         for (String t : a.getOrDefault("threads", "1,2").split(",")) {
             threads.add(Integer.parseInt(t.trim()));
         }
@@ -271,7 +278,7 @@ final class ThroughputMode {
         Path state = out.resolve("state").resolve(appId);
         Support.deleteTree(state);
         AggregatorConfig cfg = Support.config(kafka.bootstrapServers(), appId, state, threads, topics,
-                Support.correlation(Support.DEFAULT_HOLD_DOWN), Map.of());
+                Support.correlation(Support.DEFAULT_HOLD_DOWN), streamsProps);
         HealthCounters counters = new HealthCounters();
         StreamsBuilder b = new StreamsBuilder();
         HealthTopology.addTo(b, cfg, counters);
@@ -325,17 +332,40 @@ final class ThroughputMode {
         }
         long stateBytes = Support.sizeOf(state);
         streams.close(Duration.ofSeconds(60));
+        Map<String, Long> onDisk = topicBytes(appId);
         Map<String, Integer> alarms = alarmSummary(topics.alarms());
-        Support.result("RESULT mode=throughput round=%d run=aggregator threads=%d envelopes=%d processed=%d "
+        Support.result("RESULT mode=throughput round=%d run=aggregator threads=%d streams_props=%s envelopes=%d processed=%d "
                         + "secs=%.2f secs_to_running=%.2f secs_from_first=%.2f env_per_s=%.0f env_per_s_incl_start=%.0f "
                         + "cpu_s=%.1f broker_cpu_s=%.1f verified=%s sites_ok=%d/%d unique=%d/%d duplicates=%d/%d "
-                        + "counters=%s alarms=%s lag_after=%s state_mb=%.1f timed_out=%s threads_cpu_ms=%s load=%s",
-                round, threads, envelopes, n, secs, running == 0 ? -1 : (running - t0) / 1e9, fromFirst, rate,
+                        + "counters=%s alarms=%s lag_after=%s state_mb=%.1f broker_mb_on_disk=%s timed_out=%s "
+                        + "threads_cpu_ms=%s load=%s",
+                round, threads, nospace(streamsProps), envelopes, n, secs, running == 0 ? -1 : (running - t0) / 1e9, fromFirst, rate,
                 n / secs, cpu, bcpu, v.ok && !timedOut ? "yes" : "NO", v.sitesOk, siteCount, v.unique, sum(unique),
-                v.dups, sum(dups), compact(counters.snapshot()), nospace(alarms), nospace(lag), stateBytes / 1048576.0, timedOut, hot,
+                v.dups, sum(dups), compact(counters.snapshot()), nospace(alarms), nospace(lag), stateBytes / 1048576.0, nospace(onDisk), timedOut, hot,
                 load);
         Support.deleteTree(state);
         return rate;
+    }
+
+    /** MiB on the broker's disk: the input topics, and this application's internal topics by kind. */
+    private Map<String, Long> topicBytes(String appId) throws java.io.IOException {
+        Map<String, Long> out = new TreeMap<>();
+        try (var dirs = java.nio.file.Files.list(kafka.dir().resolve("data"))) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString().replaceAll("-\\d+$", "");
+                String kind;
+                if (name.startsWith(appId + "-")) {
+                    kind = name.substring(appId.length() + 1);
+                } else if (name.contains("telemetry.") || name.endsWith("edge.heartbeats")) {
+                    kind = "input";
+                } else {
+                    continue;
+                }
+                out.merge(kind, Support.sizeOf(d), Long::sum);
+            }
+        }
+        out.replaceAll((k, v) -> v / 1048576);
+        return out;
     }
 
     static long processed(HealthCounters c) {
