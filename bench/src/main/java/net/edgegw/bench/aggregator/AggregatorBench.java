@@ -11,6 +11,7 @@ import java.util.Map;
  *   throughput [--count 1000000] [--sites 500] [--rounds 3] [--threads 1,2] [--dup-pct 2] [--mirror-pct 1]
  *   latency    [--rate 5000] [--sites 500] [--seconds 60] [--trigger-ms 100] [--hold-downs 0,20] [--threads 2]
  *   fleet      [--sites 10000] [--seconds 180] [--telemetry-rate 1000] [--threads 2] [--child-heap 1g]
+ *              [--child-jfr FILE] [--child-jvm-opts "-XX:NativeMemoryTracking=summary ..."]
  *   child      (internal: the fleet mode's aggregator JVM)
  * common: --out DIR (default /tmp/bench-out/aggregator)
  * </pre>

@@ -103,6 +103,11 @@ final class FleetMode {
             Support.deleteTree(state);
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-Xmx" + a.getOrDefault("child-heap", "1g"), "-XX:+UseG1GC"));
+            for (String o : a.getOrDefault("child-jvm-opts", "").split(" ")) { // e.g. NMT for a memory breakdown
+                if (!o.isBlank()) {
+                    cmd.add(o);
+                }
+            }
             if (a.containsKey("child-jfr")) {
                 cmd.add("-XX:StartFlightRecording=filename=" + a.get("child-jfr") + ",settings=profile");
             }

@@ -347,7 +347,7 @@ final class ThroughputMode {
         return rate;
     }
 
-    /** MiB on the broker's disk: the input topics, and this application's internal topics by kind. */
+    /** MiB of log segments on the broker: the input topics, and this application's internal topics by kind. */
     private Map<String, Long> topicBytes(String appId) throws java.io.IOException {
         Map<String, Long> out = new TreeMap<>();
         try (var dirs = java.nio.file.Files.list(kafka.dir().resolve("data"))) {
@@ -361,7 +361,11 @@ final class ThroughputMode {
                 } else {
                     continue;
                 }
-                out.merge(kind, Support.sizeOf(d), Long::sum);
+                try (var files = java.nio.file.Files.list(d)) { // segments only: index files are preallocated
+                    for (Path f : files.filter(x -> x.toString().endsWith(".log")).toList()) {
+                        out.merge(kind, java.nio.file.Files.size(f), Long::sum);
+                    }
+                }
             }
         }
         out.replaceAll((k, v) -> v / 1048576);
