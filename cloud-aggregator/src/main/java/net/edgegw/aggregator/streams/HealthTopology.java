@@ -8,6 +8,7 @@ import net.edgegw.aggregator.model.TopologyEntry;
 import net.edgegw.aggregator.rules.RuleEngine;
 import net.edgegw.aggregator.rules.RuleInstance;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -147,6 +148,8 @@ public final class HealthTopology {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, String.valueOf(32L * 1024 * 1024));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+        // repartition and changelog topics carry JSON: lz4 makes them ~5x smaller and the run faster (bench A/B)
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // new MirrorMaker 2 remote topics matching the patterns are picked up within 30 s
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), "30000");
