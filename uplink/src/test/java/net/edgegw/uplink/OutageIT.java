@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static net.edgegw.uplink.ItSupport.Ledger;
 import static net.edgegw.uplink.ItSupport.assertExactlyOnce;
 import static net.edgegw.uplink.ItSupport.awaitCommitted;
+import static net.edgegw.uplink.ItSupport.awaitMarkersWritten;
 import static net.edgegw.uplink.ItSupport.forwarder;
 import static net.edgegw.uplink.ItSupport.lane;
 import static net.edgegw.uplink.ItSupport.readCommitted;
@@ -203,6 +204,7 @@ class OutageIT {
         Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()));
         f.start();
         awaitCommitted(f, Duration.ofSeconds(30), Map.of("main", store));
+        awaitMarkersWritten(kafka.bootstrapServers(), "edge.checkpoints");
         kafka.kill();
         ledger.append(first, topic, 2_000, 5, 300);
         // wait until the forwarder is stuck sending to the dead broker, then close
