@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
@@ -36,6 +37,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -837,6 +839,50 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         readers.add(r);
         r.seekAfter(afterIndex);
         return r;
+    }
+
+    /** {@inheritDoc} A backward tailer of its own; holds off segment deletion while it runs. */
+    @Override
+    public void scanNewest(int maxRecords, Predicate<StoredRecord> visitor) {
+        readGate.readLock().lock();
+        try {
+            if (closed || maxRecords <= 0) {
+                return;
+            }
+            long first = firstIndex;
+            RecordCodec decoder = new RecordCodec();
+            ExcerptTailer tailer = queue.createTailer();
+            try {
+                tailer.direction(TailerDirection.BACKWARD).toEnd();
+                for (int seen = 0; seen < maxRecords; ) {
+                    try (DocumentContext dc = tailer.readingDocument()) {
+                        if (!dc.isPresent()) {
+                            return;
+                        }
+                        long idx = dc.index();
+                        if (idx < first) {
+                            return; // a deleted segment that is still mapped: nothing older counts
+                        }
+                        Bytes<?> b = dc.wire().bytes();
+                        int len = (int) b.readRemaining();
+                        byte[] buf = decoder.ensureScratch(len);
+                        b.read(buf, 0, len);
+                        BufferedRecord rec = decoder.decode(buf, len);
+                        if (rec == null) {
+                            continue;
+                        }
+                        seen++;
+                        if (!visitor.test(new StoredRecord(idx, rec))) {
+                            return;
+                        }
+                    }
+                }
+            } finally {
+                tailer.close();
+            }
+        } finally {
+            readGate.readLock().unlock();
+        }
     }
 
     /** A cursor: a Chronicle tailer plus the last index it handed out. */

@@ -3,6 +3,7 @@ package net.edgegw.buffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The durable buffer of one lane. {@link #append} is thread-safe (many source threads); {@link #reader},
@@ -57,6 +58,15 @@ public interface LaneBuffer extends AutoCloseable {
      * the buffer directory was lost or replaced. The default does nothing (for buffers whose indexes cannot restart).
      */
     default void ensureIndexesAbove(long index) {
+    }
+
+    /**
+     * Hands stored records to {@code visitor} newest first (the newest at the moment of the call), at most
+     * {@code maxRecords}, until it returns false. Records that fail their checksum are skipped. For resolving, after a
+     * crash, whether a source's last append landed (see {@code Emitter#holdsRecent}); reads from disk, any thread.
+     * The default visits nothing (a buffer that does not survive a crash has nothing to tell).
+     */
+    default void scanNewest(int maxRecords, Predicate<StoredRecord> visitor) {
     }
 
     /** A consistent-enough snapshot for metrics and heartbeats. */

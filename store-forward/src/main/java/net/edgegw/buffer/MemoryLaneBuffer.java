@@ -97,6 +97,25 @@ public final class MemoryLaneBuffer implements LaneBuffer {
         }
     }
 
+    /** {@inheritDoc} Only records not yet marked replicated are still held. */
+    @Override
+    public void scanNewest(int maxRecords, java.util.function.Predicate<StoredRecord> visitor) {
+        List<StoredRecord> newest = new java.util.ArrayList<>();
+        lock.lock();
+        try {
+            for (var it = records.descendingIterator(); it.hasNext() && newest.size() < maxRecords; ) {
+                newest.add(it.next());
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (StoredRecord r : newest) {
+            if (!visitor.test(r)) {
+                return;
+            }
+        }
+    }
+
     @Override
     public LaneReader reader(long afterIndex) {
         return new Reader(afterIndex);

@@ -192,6 +192,41 @@ class ChronicleLaneBufferTest {
     }
 
     @Test
+    void scanNewestVisitsNewestFirstStopsWhenToldAndSkipsDeletedSegmentsAfterRestart() {
+        BufferSettings s = settings(dir, 4 * MiB, Overflow.DROP_OLDEST, SyncMode.NONE);
+        try (ChronicleLaneBuffer b = open(s)) {
+            for (int i = 0; i < 60_000; i++) { // ~14 MB through a 4 MiB buffer: the oldest segments are deleted
+                b.append(record(i), Duration.ZERO);
+            }
+        }
+        try (ChronicleLaneBuffer b = open(s)) { // as after a crash: what is on disk
+            List<Long> firstFive = new ArrayList<>();
+            b.scanNewest(5, r -> firstFive.add(seqOf(r.record())));
+            assertThat(firstFive).containsExactly(59_999L, 59_998L, 59_997L, 59_996L, 59_995L);
+
+            List<Long> untilStop = new ArrayList<>();
+            b.scanNewest(1000, r -> {
+                untilStop.add(seqOf(r.record()));
+                return seqOf(r.record()) > 59_990;
+            });
+            assertThat(untilStop).hasSize(10).endsWith(59_990L);
+
+            List<Long> all = new ArrayList<>();
+            b.scanNewest(Integer.MAX_VALUE, r -> all.add(seqOf(r.record())));
+            long oldestHeld;
+            try (LaneReader r = b.reader(-1)) {
+                oldestHeld = seqOf(r.poll(1, Long.MAX_VALUE, Duration.ZERO).get(0).record());
+            }
+            assertThat(oldestHeld).as("segments were deleted").isPositive();
+            assertThat(all).hasSize((int) (60_000 - oldestHeld));
+            assertThat(all.get(all.size() - 1)).isEqualTo(oldestHeld);
+            for (int i = 1; i < all.size(); i++) {
+                assertThat(all.get(i)).isEqualTo(all.get(i - 1) - 1);
+            }
+        }
+    }
+
+    @Test
     void indexesNeverGoBackEvenWhenEverySegmentFileWasDeleted() throws IOException {
         BufferSettings s = settings(dir, 4 * MiB, Overflow.DROP_OLDEST, SyncMode.NONE);
         long last;

@@ -11,12 +11,14 @@ import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.Headers;
 import net.edgegw.core.Rejections;
+import net.edgegw.core.SourceKind;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +82,50 @@ public final class Pipeline implements Emitter, AutoCloseable {
     @Override
     public Admission offer(Envelope e) {
         return store(e, false);
+    }
+
+    /** How far back {@link #holdsRecent} looks, in records per lane and in acceptance time. */
+    static final int RECENT_SCAN_RECORDS = 1_000_000;
+    static final long RECENT_SCAN_MILLIS = 60_000;
+
+    /**
+     * {@inheritDoc} Scans every lane newest first, down to records accepted a minute before {@code receivedAt} (or
+     * {@value #RECENT_SCAN_RECORDS} records). Compares the header first (source, millisecond) and decodes only the
+     * bodies that pass.
+     */
+    @Override
+    public boolean holdsRecent(String input, SourceKind source, Instant receivedAt) {
+        long millis = receivedAt.toEpochMilli();
+        long floor = millis - RECENT_SCAN_MILLIS;
+        boolean[] found = {false};
+        for (LaneBuffer lane : lanes.values()) {
+            int[] older = {0};
+            lane.scanNewest(RECENT_SCAN_RECORDS, r -> {
+                BufferedRecord rec = r.record();
+                if (rec.receivedAtMillis() < floor) {
+                    // records are appended in about acceptance order; a few late ones (a source that waited for
+                    // room) may sit among newer ones, so stop only after a run of old ones
+                    return ++older[0] < 1000;
+                }
+                older[0] = 0;
+                if (rec.source() == source && rec.receivedAtMillis() == millis) {
+                    try {
+                        Envelope e = EnvelopeJson.decode(rec.body());
+                        if (input.equals(e.input()) && receivedAt.equals(e.receivedAt())) {
+                            found[0] = true;
+                            return false;
+                        }
+                    } catch (IllegalArgumentException ex) {
+                        // not an envelope we wrote: not the one we look for
+                    }
+                }
+                return true;
+            });
+            if (found[0]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Where records too large for the uplink are reported (counted and dead-lettered as {@code oversized}). */

@@ -3,6 +3,8 @@ package net.edgegw.gateway.pipeline;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import net.edgegw.buffer.BufferSettings;
+import net.edgegw.buffer.ChronicleLaneBuffer;
 import net.edgegw.buffer.LaneBuffer;
 import net.edgegw.buffer.LaneReader;
 import net.edgegw.buffer.MemoryLaneBuffer;
@@ -16,8 +18,10 @@ import net.edgegw.core.SyslogFields;
 import net.edgegw.gateway.config.ConfigLoader;
 import net.edgegw.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -152,5 +156,47 @@ class PipelineTest {
         assertThat(p.emit(syslog("in-a", 6, "\u0001".repeat(200 * 1024), Map.of()))).isEqualTo(Admission.FILTERED);
         assertThat(drain(bulk)).isEmpty();
         assertThat(r.counts()).isEqualTo(Map.of("in-a", Map.of("oversized", 1L)));
+    }
+
+    static Envelope syslogAt(String input, int severity, Instant at) {
+        return new Envelope(null, "s1", "gw-1", input, SourceKind.SYSLOG, at, null, "rtr-1", severity, "m", Map.of(),
+                new SyslogFields(1, severity, 1, null, "rtr-1", "app", null, null, Map.of(), "m"), null, null);
+    }
+
+    @Test
+    void holdsRecentFindsTheRecordAcceptedAtAnInstantInAnyLaneAfterARestart(@TempDir Path dir) throws Exception {
+        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00.000001Z");
+        java.util.function.Function<String, ChronicleLaneBuffer> open = lane -> new ChronicleLaneBuffer(lane,
+                new BufferSettings(dir.resolve(lane), 64L << 20, null, Overflow.DROP_OLDEST, null, null),
+                Clock.systemUTC(), new MetricRegistry());
+        ChronicleLaneBuffer alarms = open.apply("alarms");
+        ChronicleLaneBuffer bulk = open.apply("bulk");
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), new MetricRegistry());
+        for (int i = 0; i < 5000; i++) {
+            p.emit(syslogAt(i % 2 == 0 ? "in-a" : "in-b", 6, t0.plusNanos(i * 1000L)));
+        }
+        assertThat(p.emit(syslogAt("in-a", 2, t0.plusSeconds(1)))).isEqualTo(Admission.ACCEPTED); // to lane alarms
+        assertThat(p.emit(syslogAt("in-a", 6, t0.plusSeconds(1).plusNanos(1)))).isEqualTo(Admission.ACCEPTED);
+        p.close();
+        alarms.close();
+        bulk.close();
+
+        alarms = open.apply("alarms"); // what a restarted gateway finds on disk
+        bulk = open.apply("bulk");
+        try {
+            Pipeline q = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), new MetricRegistry());
+            assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1))).as("in the alarms lane").isTrue();
+            assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1).plusNanos(1))).isTrue();
+            assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1).plusNanos(2))).as("1 ns later").isFalse();
+            assertThat(q.holdsRecent("in-b", SourceKind.SYSLOG, t0.plusSeconds(1))).as("other input").isFalse();
+            assertThat(q.holdsRecent("in-a", SourceKind.MQTT, t0.plusSeconds(1))).as("other source").isFalse();
+            assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusNanos(2000))).as("5000 records back").isTrue();
+            assertThat(q.holdsRecent("in-b", SourceKind.SYSLOG, t0.plusNanos(2000))).isFalse();
+            assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.minusSeconds(1))).as("never stored").isFalse();
+        } finally {
+            alarms.close();
+            bulk.close();
+        }
     }
 }
