@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.zip.CRC32C;
 
 /**
@@ -23,6 +24,13 @@ import java.util.zip.CRC32C;
  * <p>Each slot also records an accept sequence number, so that the source can tell whether an entry is among the
  * last few accepted messages (the only ones a broker can still redeliver: its in-flight window is bounded).
  *
+ * <p>The crash window between "appended to the buffer" and "ledger written" is closed by a pending entry in the
+ * header: before the append the source records {@link #prepare} (packet id, fingerprint, receivedAt), after it
+ * {@link #put} and {@link #clearPending}. A crash in between leaves the entry pending, and the next start asks the
+ * buffer whether it holds the record accepted at that instant ({@code Emitter#holdsRecent}): if so the entry is
+ * completed (the redelivery will be skipped), else dropped (the redelivery will be stored). The receivedAt of an input
+ * is strictly increasing (also across restarts, via {@link #lastReceivedAt}), so that instant names one record.
+ *
  * <p>Writes go to the page cache through the mapping, so they survive a process crash (SIGKILL) without an fsync;
  * after an OS crash or power loss the slot may be lost (then the redelivery is stored again: a duplicate, never a
  * loss). The header binds the file to one broker + client id: a different session starts from an empty table.
@@ -37,6 +45,12 @@ public final class AckLedger implements AutoCloseable {
     private static final int SEQ_BASE = HEADER + SLOTS * 8;
     private static final int SIZE = SEQ_BASE + SLOTS * 8;
     private static final int COUNTER = 16;
+    /** Header fields of the pending entry; the packet id is written last and is 0 when nothing is pending. */
+    private static final int PENDING_PACKET = 24;
+    private static final int PENDING_FP = 32;
+    /** The receivedAt of the last prepared message (pending or not): seconds and nanos. */
+    private static final int AT_SECONDS = 40;
+    private static final int AT_NANOS = 48;
 
     private final FileChannel channel;
     private final MappedByteBuffer map;
@@ -109,6 +123,43 @@ public final class AckLedger implements AutoCloseable {
     /** True when a message with this fingerprint was the last one accepted under this packet id. */
     public boolean contains(int packetId, long fingerprint) {
         return get(packetId) == fingerprint;
+    }
+
+    /** A message whose append may or may not have completed before a crash. */
+    record Pending(int packetId, long fingerprint, Instant receivedAt) {
+    }
+
+    /**
+     * Records, before the append, that the message with this fingerprint and receivedAt is being stored under this
+     * packet id.
+     */
+    public void prepare(int packetId, long fingerprint, Instant receivedAt) {
+        slot(packetId);
+        map.putLong(PENDING_FP, fingerprint);
+        map.putLong(AT_SECONDS, receivedAt.getEpochSecond());
+        map.putLong(AT_NANOS, receivedAt.getNano());
+        map.putLong(PENDING_PACKET, packetId); // last: the entry is complete once this is set
+    }
+
+    /** Ends the pending entry (after the append's outcome is known and {@link #put} was called if it was stored). */
+    public void clearPending() {
+        map.putLong(PENDING_PACKET, 0L);
+    }
+
+    /** The entry a crash left pending, if any. */
+    public Pending pending() {
+        int packetId = (int) map.getLong(PENDING_PACKET);
+        if (packetId < 1 || packetId > 65535) {
+            return null;
+        }
+        return new Pending(packetId, map.getLong(PENDING_FP), lastReceivedAt());
+    }
+
+    /** The receivedAt of the last message prepared under this session, null if none. */
+    public Instant lastReceivedAt() {
+        long sec = map.getLong(AT_SECONDS);
+        long nanos = map.getLong(AT_NANOS);
+        return sec == 0 && nanos == 0 ? null : Instant.ofEpochSecond(sec, nanos);
     }
 
     private static int slot(int packetId) {

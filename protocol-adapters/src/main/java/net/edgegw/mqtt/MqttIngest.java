@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +65,7 @@ final class MqttIngest {
     private final boolean dupFlagVisible;
     private volatile boolean redeliveryPhase;
     private final java.util.function.BooleanSupplier stopping;
+    private Instant lastReceivedAt;
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     MqttIngest(MqttInputSettings settings, SourceContext ctx, MqttMetrics metrics, AckLedger ledger,
@@ -78,6 +80,7 @@ final class MqttIngest {
         this.metrics = metrics;
         this.ledger = ledger;
         this.hostTemplate = HostTemplate.of(settings.hostFrom());
+        this.lastReceivedAt = ledger.lastReceivedAt();
         this.maxPayloadBytes = settings.maxPayloadBytes();
         this.peer = settings.broker();
         // Paho 1.2.5's mqttv5 client drops the DUP flag before messageArrived (MqttPublish.getMessage() builds a new
@@ -127,8 +130,12 @@ final class MqttIngest {
         }
         Envelope e;
         Admission a;
+        Instant at = nextReceivedAt();
+        if (qos > 0) {
+            ledger.prepare(packetId, fp, at);
+        }
         try {
-            e = new Envelope(null, site, gateway, input, SourceKind.MQTT, clock.instant(), null, host(topic), null, null,
+            e = new Envelope(null, site, gateway, input, SourceKind.MQTT, at, null, host(topic), null, null,
                     Map.of(), null, new MqttFields(topic, qos, retained), Payloads.classify(payload));
             a = emitter.emit(e);
             long backoff = 10;
@@ -141,18 +148,22 @@ final class MqttIngest {
             }
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+            endPending(qos);
             metrics.unacknowledged().inc();
             return Outcome.HOLD;
         } catch (RuntimeException ex) {
             logError("the gateway failed to take a record", ex);
             reject(EMIT_FAILED, "the gateway failed to take the record: " + ex, payload);
             settle(qos, packetId, fp);
+            endPending(qos);
             return Outcome.ACK;
         }
         if (a.settled()) {
             settle(qos, packetId, fp);
+            endPending(qos);
             return Outcome.ACK;
         }
+        endPending(qos);
         if (qos == 0) {
             if (a == Admission.BUFFER_FULL) {
                 reject(Rejections.BUFFER_FULL, "the gateway buffer is full (QoS 0: cannot be redelivered)", payload);
@@ -163,6 +174,49 @@ final class MqttIngest {
         }
         metrics.unacknowledged().inc();
         return Outcome.HOLD;
+    }
+
+    /**
+     * Resolves what a crash left pending in the ledger (call once at start, before any message): if the buffer holds
+     * the record accepted at the pending entry's instant, its append completed and the entry is completed (the
+     * broker's redelivery will be acknowledged and skipped); otherwise it is dropped (the redelivery will be stored).
+     */
+    void resolvePending() {
+        AckLedger.Pending p = ledger.pending();
+        if (p == null) {
+            return;
+        }
+        boolean stored;
+        try {
+            stored = emitter.holdsRecent(input, SourceKind.MQTT, p.receivedAt());
+        } catch (RuntimeException ex) {
+            logError("could not look up the buffer for the message being stored at the last stop", ex);
+            stored = false; // stored again if redelivered: a possible duplicate, never a loss
+        }
+        if (stored) {
+            ledger.put(p.packetId(), p.fingerprint());
+        } else if (ledger.contains(p.packetId(), p.fingerprint())) {
+            ledger.clear(p.packetId());
+        }
+        ledger.clearPending();
+        LOG.info("mqtt input '{}': the message being stored under packet id {} when the gateway stopped {} the buffer",
+                input, p.packetId(), stored ? "is in" : "is not in");
+    }
+
+    /** A receivedAt strictly after the previous one of this input (also across restarts): it names one record. */
+    private Instant nextReceivedAt() {
+        Instant now = clock.instant();
+        if (lastReceivedAt != null && !now.isAfter(lastReceivedAt)) {
+            now = lastReceivedAt.plusNanos(1);
+        }
+        lastReceivedAt = now;
+        return now;
+    }
+
+    private void endPending(int qos) {
+        if (qos > 0) {
+            ledger.clearPending();
+        }
     }
 
     private void settle(int qos, int packetId, long fp) {

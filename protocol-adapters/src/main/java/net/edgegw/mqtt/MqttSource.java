@@ -39,10 +39,12 @@ import java.util.concurrent.TimeUnit;
  * ({@code duplicates-suppressed}). Paho 1.2.5's MQTT 5 client does not pass the DUP flag to the application, so for
  * MQTT 5 a resend is recognised by its position: right after a reconnect, a message matching its packet id's slot
  * and among the last {@value MqttIngest#REDELIVERY_WINDOW} accepted (the client's receive maximum bounds what can be
- * unacknowledged). Residual windows, stated honestly:
+ * unacknowledged). A crash between the buffer append and the ledger write leaves a pending entry that the next
+ * start resolves against the buffer (see {@link AckLedger}), so that window stores nothing twice either. Residual
+ * windows, stated honestly:
  * <ul>
- * <li>a crash between the buffer append and the ledger write (a few machine instructions) stores the redelivery
- * again: a duplicate in Kafka (with a different record id);</li>
+ * <li>a pending record the buffer no longer holds at the next start (dropped by {@code drop-oldest} within a minute
+ * of the crash) is stored again if redelivered: a duplicate, never a loss;</li>
  * <li>an OS crash or power loss can lose the ledger's page (and, unless {@code buffer.sync} says otherwise, buffer
  * records too);</li>
  * <li>a message whose first transmission never reached the gateway, redelivered with DUP under a packet id whose
@@ -131,6 +133,7 @@ public final class MqttSource implements Source {
         metrics = new MqttMetrics(registry, name());
         ledger = AckLedger.open(stateDir.resolve(LEDGER_FILE), settings.broker() + " " + clientId);
         ingest = new MqttIngest(settings, ctx, metrics, ledger, () -> closed);
+        ingest.resolvePending();
         MqttConnection.Listener listener = new MqttConnection.Listener() {
             @Override
             public MqttIngest.Outcome message(String topic, byte[] payload, int qos, boolean retained, int packetId,

@@ -4,8 +4,10 @@ import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.Payload;
+import net.edgegw.core.SourceKind;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -14,6 +16,8 @@ import java.util.function.Function;
 final class TestEmitter implements Emitter {
     final List<Envelope> accepted = new CopyOnWriteArrayList<>();
     final List<Envelope> refused = new CopyOnWriteArrayList<>();
+    /** What an earlier process left in the buffer (its accepted records), for {@link #holdsRecent}. */
+    volatile List<Envelope> survivors = List.of();
     /** Decides per envelope; null = ACCEPTED. */
     volatile Function<Envelope, Admission> policy;
 
@@ -27,6 +31,12 @@ final class TestEmitter implements Emitter {
             refused.add(e);
         }
         return a;
+    }
+
+    @Override
+    public boolean holdsRecent(String input, SourceKind source, Instant receivedAt) {
+        return java.util.stream.Stream.concat(survivors.stream(), accepted.stream()).anyMatch(e ->
+                e.input().equals(input) && e.source() == source && e.receivedAt().equals(receivedAt));
     }
 
     List<String> payloads() {
