@@ -71,6 +71,39 @@ final class SiteHealth {
         }
     }
 
+    /**
+     * How far the stream task has got through its input, to tell "the site went silent" from "the aggregator is
+     * behind and has not read the site's newer heartbeats yet" (after a restart with a backlog, or under overload).
+     *
+     * @param taskStart  wall-clock ms the task started: silence before it is not held against a site
+     * @param dataTime   the newest time the task has read in its input: heartbeat {@code sentAt} and envelope
+     *                   {@code receivedAt}, each capped at the wall clock when read (a gateway clock running ahead
+     *                   cannot make the task look caught up for longer than it is); -1 before the first record
+     * @param lastReadAt wall-clock ms the task last read any record ({@code taskStart} before the first)
+     */
+    record Progress(long taskStart, long dataTime, long lastReadAt) {
+    }
+
+    /**
+     * Whether a site whose heartbeats stopped reaching this task {@code unreachableAfter} ago (wall clock) is silent
+     * in the data too, so that UNREACHABLE may be raised. True when the task is caught up (the newest data it read is
+     * at most half of {@code unreachableAfter} old), when it has read nothing at all for {@code unreachableAfter}
+     * (nothing is queued behind: the site is silent), or when the data it has read already runs
+     * {@code unreachableAfter} past the site's newest heartbeat. False otherwise: the task is behind and the site's
+     * newer heartbeats may still be queued; the site is checked again as the task reads on.
+     */
+    boolean silentInData(SiteState s, Progress p, long now) {
+        long after = cfg.unreachableAfter().toMillis();
+        if (now - p.lastReadAt() >= after || p.dataTime() < 0 || now - p.dataTime() <= after / 2) {
+            return true;
+        }
+        long newest = -1;
+        for (Long sent : s.gatewaySentAt.values()) {
+            newest = Math.max(newest, sent);
+        }
+        return newest < 0 || p.dataTime() - newest >= after;
+    }
+
     SiteState create(String site, long now) {
         SiteState s = new SiteState();
         s.site = site;
@@ -201,19 +234,19 @@ final class SiteHealth {
      * Moves the site to {@code ch.now}: heartbeat timeouts and recovery, window rules running dry, clear-pending
      * alarms whose hysteresis has passed, and the site state.
      *
-     * @param taskStart wall-clock ms the stream task started: silence before it is not held against a site
+     * @param p where the stream task stands in its input (see {@link #silentInData})
      */
-    void advance(SiteState s, long taskStart, Changes ch) {
+    void advance(SiteState s, Progress p, Changes ch) {
         long now = ch.now;
         if (!s.gateways.isEmpty()) {
-            long silentFor = now - Math.max(s.lastHeardWall, taskStart);
+            long silentFor = now - Math.max(s.lastHeardWall, p.taskStart());
             Condition u = s.conditions.get(UNREACHABLE_KEY);
             if (u == null) {
-                if (silentFor >= cfg.unreachableAfter().toMillis()) {
+                if (silentFor >= cfg.unreachableAfter().toMillis() && silentInData(s, p, now)) {
                     unreachable(s, ch);
                 }
             } else if (u.active && s.recoverSince >= 0) {
-                if (silentFor >= cfg.unreachableAfter().toMillis()) {
+                if (silentFor >= cfg.unreachableAfter().toMillis() && silentInData(s, p, now)) {
                     s.recoverSince = -1;
                     flap(u, now, ch, s);
                 } else if (s.lastHeardWall - s.recoverSince >= cfg.recoverAfter().toMillis()) {
@@ -285,16 +318,47 @@ final class SiteHealth {
         return backlog(s) >= cfg.catchingUpBacklog() && drain(s) > 0;
     }
 
-    /** The wall-clock ms at which {@link #advance} has something to do for this site, or Long.MAX_VALUE. */
-    long nextDeadline(SiteState s, long taskStart) {
-        long d = Long.MAX_VALUE;
-        if (!s.gateways.isEmpty()) {
-            long silentUntil = Math.max(s.lastHeardWall, taskStart) + cfg.unreachableAfter().toMillis();
-            Condition u = s.conditions.get(UNREACHABLE_KEY);
-            if (u == null || s.recoverSince >= 0) {
-                d = silentUntil; // recovery itself is decided when a heartbeat arrives
-            }
+    /**
+     * The wall-clock ms at which the site's heartbeat silence is to be judged (see {@link #advance}), or
+     * Long.MAX_VALUE. When that moment has passed but the task is behind ({@link #silentInData} false), the next
+     * check interval.
+     */
+    long silenceDeadline(SiteState s, Progress p, long now) {
+        if (s.gateways.isEmpty()) {
+            return Long.MAX_VALUE;
         }
+        Condition u = s.conditions.get(UNREACHABLE_KEY);
+        if (u != null && s.recoverSince < 0) {
+            return Long.MAX_VALUE; // recovery itself is decided when a heartbeat arrives
+        }
+        long silentUntil = Math.max(s.lastHeardWall, p.taskStart()) + cfg.unreachableAfter().toMillis();
+        return silentUntil > now ? silentUntil : now + cfg.checkInterval().toMillis();
+    }
+
+    /**
+     * True when the site's heartbeats have been silent for {@code unreachableAfter} on the wall clock but the task is
+     * behind ({@link #silentInData} false): {@link #advance} would decide nothing about it yet.
+     */
+    boolean awaitingData(SiteState s, Progress p, long now) {
+        if (s.gateways.isEmpty()) {
+            return false;
+        }
+        Condition u = s.conditions.get(UNREACHABLE_KEY);
+        if (u != null && s.recoverSince < 0) {
+            return false;
+        }
+        long silentUntil = Math.max(s.lastHeardWall, p.taskStart()) + cfg.unreachableAfter().toMillis();
+        return silentUntil <= now && !silentInData(s, p, now);
+    }
+
+    /** The wall-clock ms at which {@link #advance} has something to do for this site, or Long.MAX_VALUE. */
+    long nextDeadline(SiteState s, Progress p, long now) {
+        return Math.min(silenceDeadline(s, p, now), otherDeadline(s));
+    }
+
+    /** {@link #nextDeadline} without the heartbeat silence. */
+    long otherDeadline(SiteState s) {
+        long d = Long.MAX_VALUE;
         for (Condition c : s.conditions.values()) {
             if (!c.active) {
                 d = Math.min(d, c.clearSinceWall + clearAfter(c));

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -72,6 +73,9 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
     private KeyValueStore<String, RuleInstance> ruleStates;
     private KeyValueStore<String, Object> topology;
     private long taskStart;
+    /** See {@link SiteHealth.Progress}. */
+    private long dataTime = -1;
+    private long lastReadAt;
 
     SiteProcessor(AggregatorConfig cfg, RuleEngine engine, HealthCounters counters) {
         this.cfg = cfg;
@@ -99,6 +103,8 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
         this.ruleStates = context.getStateStore(HealthTopology.RULE_STORE);
         this.topology = context.getStateStore(HealthTopology.TOPOLOGY_STORE);
         this.taskStart = context.currentSystemTimeMs();
+        this.dataTime = -1;
+        this.lastReadAt = taskStart;
         cache.clear();
         due.clear();
         try (KeyValueIterator<String, SiteState> it = sites.all()) {
@@ -113,6 +119,7 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
 
     @Override
     public void process(Record<String, byte[]> record) {
+        lastReadAt = context.currentSystemTimeMs();
         byte[] v = record.value();
         if (record.key() == null || v == null || v.length < 2) {
             counters.inc(HealthCounters.UNROUTABLE);
@@ -159,9 +166,10 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
             counters.inc(HealthCounters.WITHOUT_ID);
         }
         counters.inc(HealthCounters.UNIQUE);
+        read(e.receivedAt(), now);
         health.countRecord(s, e, now);
         engine.onRecord(new RecordView(e), states(site), now, t -> health.apply(s, t, ch));
-        health.advance(s, taskStart, ch);
+        health.advance(s, progress(), ch);
         finish(s, ch);
     }
 
@@ -189,8 +197,9 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
         long now = context.currentSystemTimeMs();
         SiteHealth.Changes ch = new SiteHealth.Changes(now, this::topology);
         SiteState s = load(site, ch);
+        read(hb.sentAt(), now);
         health.onHeartbeat(s, hb, ch);
-        health.advance(s, taskStart, ch);
+        health.advance(s, progress(), ch);
         finish(s, ch);
     }
 
@@ -212,10 +221,27 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
                 due.remove(site);
                 continue;
             }
+            SiteHealth.Progress p = progress();
+            if (health.otherDeadline(s) > now && health.awaitingData(s, p, now)) {
+                // behind on the input: nothing to decide yet; look again next interval without rewriting the state
+                due.put(site, now + cfg.health().checkInterval().toMillis());
+                continue;
+            }
             SiteHealth.Changes ch = new SiteHealth.Changes(now, this::topology);
-            health.advance(s, taskStart, ch);
+            health.advance(s, p, ch);
             finish(s, ch);
         }
+    }
+
+    /** Notes that the task has read input up to {@code t} (capped at the wall clock). */
+    private void read(Instant t, long now) {
+        if (t != null) {
+            dataTime = Math.max(dataTime, Math.min(t.toEpochMilli(), now));
+        }
+    }
+
+    private SiteHealth.Progress progress() {
+        return new SiteHealth.Progress(taskStart, dataTime, lastReadAt);
     }
 
     private SiteState load(String site, SiteHealth.Changes ch) {
@@ -247,7 +273,7 @@ final class SiteProcessor implements Processor<String, byte[], String, Object> {
     }
 
     private void schedule(String site, SiteState s) {
-        long d = health.nextDeadline(s, taskStart);
+        long d = health.nextDeadline(s, progress(), context.currentSystemTimeMs());
         if (d == Long.MAX_VALUE) {
             due.remove(site);
         } else {

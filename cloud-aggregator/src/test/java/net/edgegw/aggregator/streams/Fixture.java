@@ -166,6 +166,19 @@ final class Fixture implements AutoCloseable {
                 heartbeatJson(site, gateway, Instant.ofEpochMilli(sent), backlog, drain, droppedOverflow));
     }
 
+    /** A heartbeat sent by the gateway at {@code sent} (e.g. read from a backlog long after). */
+    void heartbeatSentAt(String site, String gateway, Instant sent) {
+        sentAt.put(site + "/" + gateway, sent.toEpochMilli());
+        sendRaw(Headers.TOPIC_HEARTBEATS, site + "/" + gateway, heartbeatJson(site, gateway, sent, 0, 0, 0));
+    }
+
+    /** A syslog envelope the gateway accepted at {@code receivedAt}. */
+    Envelope syslogAt(String site, String host, String message, Instant receivedAt) {
+        String id = Envelope.recordId(site, "gw-1", "default", ++seq);
+        return new Envelope(id, site, "gw-1", "syslog-udp", SourceKind.SYSLOG, receivedAt, null, host, 6, message,
+                Map.of(), new SyslogFields(23, 6, 1, null, host, "app", null, null, Map.of(), message), null, null);
+    }
+
     /** A heartbeat value as docs/heartbeat.md shows it. */
     static byte[] heartbeatJson(String site, String gateway, Instant sentAt, long backlog, double drain,
                                 long droppedOverflow) {

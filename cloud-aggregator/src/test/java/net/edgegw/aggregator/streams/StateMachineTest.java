@@ -122,4 +122,53 @@ class StateMachineTest {
         }
         assertThat(f.alarmLines()).containsExactly("CLEARED " + id);
     }
+
+    /**
+     * An aggregator restarted with a backlog reads its input at 1/8 of real time: a site's heartbeats (every 5 s of
+     * data) reach it only every 40 s of wall clock. Sites whose heartbeats keep coming in the data are not called
+     * UNREACHABLE (before: all of them were, 30 s after the start); a site whose heartbeats stopped in the data is,
+     * once the data read runs 30 s past its last heartbeat. Once caught up, silence is judged on the wall clock again.
+     */
+    @Test
+    void anAggregatorBehindOnItsInputOnlyCallsSitesUnreachableThatAreSilentInTheData() {
+        java.time.Instant backlogStart = f.now().minusSeconds(60);
+        f.heartbeatSentAt("site-c", "gw-1", backlogStart);
+        java.time.Instant dataNow = backlogStart;
+        for (int w = 0; w < 400; w++) {
+            dataNow = backlogStart.plusMillis(w * 125L);
+            f.send("telemetry.syslog", f.syslogAt("site-a", "rtr-1", "backlog " + w, dataNow));
+            if (w % 40 == 0) {
+                f.heartbeatSentAt("site-a", "gw-1", dataNow);
+                f.heartbeatSentAt("site-b", "gw-1", dataNow);
+            }
+            f.advance(Duration.ofSeconds(1));
+            SiteState c = f.snapshot("site-c").state();
+            if (w < 239) {
+                assertThat(c).as("site-c at wall second %d (data %d s after its heartbeat)", w, w / 8)
+                        .isNotEqualTo(SiteState.UNREACHABLE);
+            }
+            if (w >= 241) {
+                assertThat(c).as("site-c at wall second %d", w).isEqualTo(SiteState.UNREACHABLE);
+            }
+            assertThat(f.snapshot("site-a").state()).as("site-a at wall second %d", w).isEqualTo(SiteState.UP);
+            assertThat(f.snapshot("site-b").state()).as("site-b at wall second %d", w).isEqualTo(SiteState.UP);
+        }
+        // caught up: live heartbeats of site-a and site-b, then site-b stops
+        for (int i = 0; i < 6; i++) {
+            f.heartbeat("site-a", "gw-1");
+            f.heartbeat("site-b", "gw-1");
+            f.advanceInSteps(Duration.ofSeconds(5));
+        }
+        long bLast = f.ms() - 5_000;
+        for (int i = 0; i < 8; i++) {
+            f.heartbeat("site-a", "gw-1");
+            f.advanceInSteps(Duration.ofSeconds(5));
+        }
+        assertThat(f.snapshot("site-a").state()).isEqualTo(SiteState.UP);
+        assertThat(f.snapshot("site-b").state()).isEqualTo(SiteState.UNREACHABLE);
+        List<Alarm> raised = f.alarms().stream().filter(a -> a.state() == Alarm.State.RAISED).toList();
+        assertThat(raised).extracting(a -> a.scope().site()).containsExactly("site-c", "site-b");
+        assertThat(raised.get(1).raisedAt().toEpochMilli()).as("30 s after site-b's last heartbeat")
+                .isEqualTo(bLast + 30_000);
+    }
 }
