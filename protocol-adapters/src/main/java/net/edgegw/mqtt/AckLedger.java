@@ -29,7 +29,8 @@ import java.util.zip.CRC32C;
  * {@link #put} and {@link #clearPending}. A crash in between leaves the entry pending, and the next start asks the
  * buffer whether it holds the record accepted at that instant ({@code Emitter#holdsRecent}): if so the entry is
  * completed (the redelivery will be skipped), else dropped (the redelivery will be stored). The receivedAt of an input
- * is strictly increasing (also across restarts, via {@link #lastReceivedAt}), so that instant names one record.
+ * is strictly increasing (also across restarts, via {@link #lastReceivedAt}; see MqttIngest for clock steps back),
+ * so that instant names one record.
  *
  * <p>Writes go to the page cache through the mapping, so they survive a process crash (SIGKILL) without an fsync;
  * after an OS crash or power loss the slot may be lost (then the redelivery is stored again: a duplicate, never a

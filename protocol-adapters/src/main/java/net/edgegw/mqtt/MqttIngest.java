@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
@@ -66,6 +67,7 @@ final class MqttIngest {
     private volatile boolean redeliveryPhase;
     private final java.util.function.BooleanSupplier stopping;
     private Instant lastReceivedAt;
+    static final long MAX_CLOCK_STEP_BACK_NANOS = 1_000_000_000L;
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     MqttIngest(MqttInputSettings settings, SourceContext ctx, MqttMetrics metrics, AckLedger ledger,
@@ -203,10 +205,16 @@ final class MqttIngest {
                 input, p.packetId(), stored ? "is in" : "is not in");
     }
 
-    /** A receivedAt strictly after the previous one of this input (also across restarts): it names one record. */
+    /**
+     * A receivedAt strictly after the previous one of this input (also across restarts), so that it names one record:
+     * a clock reading equal to the previous one, or up to {@link #MAX_CLOCK_STEP_BACK_NANOS} before it, becomes the
+     * previous one plus 1 ns. A larger step back (the clock was corrected) is taken as it is: one wrong reading must
+     * not pin every later timestamp, and an exact collision with an earlier instant is then as unlikely as any.
+     */
     private Instant nextReceivedAt() {
         Instant now = clock.instant();
-        if (lastReceivedAt != null && !now.isAfter(lastReceivedAt)) {
+        if (lastReceivedAt != null && !now.isAfter(lastReceivedAt)
+                && Duration.between(now, lastReceivedAt).toNanos() < MAX_CLOCK_STEP_BACK_NANOS) {
             now = lastReceivedAt.plusNanos(1);
         }
         lastReceivedAt = now;
