@@ -331,10 +331,7 @@ class MqttSourceTest {
             };
             Path state1 = tmp.resolve(name + "-1");
             Path state2 = tmp.resolve(name + "-2");
-            MqttSource src = new MqttSource(s, metrics, state1);
-            sources.add(src);
-            src.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em, new TestRejections()));
-            await().atMost(Duration.ofSeconds(20)).until(src::isConnected);
+            MqttSource src = start(s, state1, em, new TestRejections());
             try (EmbeddedMqttPublisher pub = EmbeddedMqttPublisher.connect(own.uri(), v5(v))) {
                 for (int i = 0; i < 5; i++) {
                     pub.publish(p + "/x", EmbeddedMqttPublisher.seqPayload(i), 1);
@@ -349,10 +346,7 @@ class MqttSourceTest {
             own.start();
             TestEmitter em2 = new TestEmitter();
             em2.survivors = List.copyOf(em.accepted);
-            MqttSource src2 = new MqttSource(s, metrics, state2);
-            sources.add(src2);
-            src2.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em2, new TestRejections()));
-            await().atMost(Duration.ofSeconds(20)).until(src2::isConnected);
+            start(s, state2, em2, new TestRejections());
             try (EmbeddedMqttPublisher pub = EmbeddedMqttPublisher.connect(own.uri(), v5(v))) {
                 pub.publish(p + "/x", EmbeddedMqttPublisher.seqPayload(5), 1);
             }
