@@ -10,6 +10,10 @@
 #                                      correlation.holdDown 0 and 20 s (the default)
 #   bench/run-aggregator.sh fleet [SITES] [SECONDS]              SITES gateways (10000) heartbeating every 5 s +
 #                                      1000 envelopes/s, SECONDS (180) steady, then one upstream of 50 sites fails
+#   bench/run-aggregator.sh coldstart [SITES] [BACKLOG_SECONDS] SITES (2000, upstreams of 50) with BACKLOG_SECONDS (300)
+#                                      of history queued (heartbeats every 5 s + 2000 envelopes/s; one upstream's 50
+#                                      sites silent for the last 120 s) before a fresh aggregator starts: catch-up,
+#                                      false vs true UNREACHABLE, incidents
 #   bench/run-aggregator.sh all                                  throughput, latency, fleet with the defaults
 #
 # Needs: mvn -B -o -q install -DskipTests -pl cloud-aggregator; mvn -B -o -q package -DskipTests -pl bench
@@ -57,9 +61,10 @@ case "$mode" in
   throughput) run throughput --count "${2:-1000000}" --sites "${3:-500}" --rounds "${4:-3}" ;;
   latency)    run latency --rate "${2:-5000}" --seconds "${3:-60}" --sites "${4:-500}" ;;
   fleet)      run fleet --sites "${2:-10000}" --seconds "${3:-180}" ;;
+  coldstart)  run coldstart --sites "${2:-2000}" --backlog "${3:-300}" ;;
   all)
     run throughput --count 1000000 --sites 500 --rounds 3
     run latency --rate 5000 --seconds 60 --sites 500
     run fleet --sites 10000 --seconds 180 ;;
-  *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,24p' "$0" >&2; exit 2 ;;
 esac

@@ -12,7 +12,9 @@ import java.util.Map;
  *   latency    [--rate 5000] [--sites 500] [--seconds 60] [--trigger-ms 100] [--hold-downs 0,20] [--threads 2]
  *   fleet      [--sites 10000] [--seconds 180] [--telemetry-rate 1000] [--threads 2] [--child-heap 1g]
  *              [--child-jfr FILE] [--child-jvm-opts "-XX:NativeMemoryTracking=summary ..."]
- *   child      (internal: the fleet mode's aggregator JVM)
+ *   coldstart  [--sites 2000] [--backlog 300] [--silent 120] [--telemetry-rate 2000] [--live-rate 2000]
+ *              [--after 90] [--max-run 600] [--threads 2] [--child-heap 1g]
+ *   child      (internal: the fleet and coldstart modes' aggregator JVM)
  * common: --out DIR (default /tmp/bench-out/aggregator)
  * </pre>
  * Prints RESULT / SUMMARY lines on stdout (key=value), progress on stderr.
@@ -24,7 +26,7 @@ public final class AggregatorBench {
 
     public static void main(String[] argv) throws Exception {
         if (argv.length < 1) {
-            System.err.println("usage: AggregatorBench throughput|latency|fleet [--key value]...");
+            System.err.println("usage: AggregatorBench throughput|latency|fleet|coldstart [--key value]...");
             System.exit(2);
         }
         Map<String, String> a = Support.args(argv, 1);
@@ -33,6 +35,7 @@ public final class AggregatorBench {
             case "throughput" -> new ThroughputMode(a, out.resolve("throughput")).run();
             case "latency" -> new LatencyMode(a, out.resolve("latency")).run();
             case "fleet" -> new FleetMode(a, out.resolve("fleet")).run();
+            case "coldstart" -> new ColdStartMode(a, out.resolve("coldstart")).run();
             case "child" -> AggregatorChild.run(a);
             default -> throw new IllegalArgumentException("unknown mode " + argv[0]);
         }

@@ -7,27 +7,19 @@ import net.edgegw.core.Envelope;
 import net.edgegw.core.Headers;
 import net.edgegw.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -35,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,12 +71,7 @@ final class FleetMode {
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> bg = new ArrayList<>();
         try {
-            for (String t : List.of(Headers.TOPIC_SYSLOG, Headers.TOPIC_MQTT, Headers.TOPIC_TCP,
-                    Headers.TOPIC_HEARTBEATS, "health.alarms")) {
-                kafka.createTopic(t, ThroughputMode.PARTITIONS, false);
-            }
-            kafka.createTopic("health.sites", ThroughputMode.PARTITIONS, true);
-            kafka.createTopic("network.topology", 1, true);
+            Support.createHealthTopics(kafka);
             List<String> sites = Telemetry.siteNames(siteCount);
             Map<String, String> up = Support.upstreams(sites, VICTIMS, new Random(7));
             Support.loadTopology(kafka, "network.topology", up);
@@ -118,23 +104,9 @@ final class FleetMode {
             Files.createDirectories(out);
             child = new ProcessBuilder(cmd).redirectError(out.resolve("child.err").toFile()).start();
             long childPid = child.pid();
-            BlockingQueue<String> childOut = new LinkedBlockingQueue<>();
-            Process ch = child;
-            Thread pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(ch.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String l;
-                    while ((l = r.readLine()) != null) {
-                        childOut.add(l);
-                    }
-                } catch (Exception ignored) {
-                    // child gone
-                }
-            }, "child-pump");
-            pump.setDaemon(true);
-            pump.start();
+            BlockingQueue<String> childOut = Support.pump(child);
             Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            expect(childOut, "CHILD READY", 180);
+            Support.expect(childOut, "CHILD READY", 180);
             Support.log("aggregator child JVM running (pid %d, %d stream threads, hold-down %d s)", childPid, threads,
                     holdDownS);
 
@@ -142,11 +114,13 @@ final class FleetMode {
             List<Arrival> alarms = new CopyOnWriteArrayList<>();
             AtomicLong snapshots = new AtomicLong();
             Map<String, SiteSnapshot.SiteState> siteStates = new ConcurrentHashMap<>();
-            bg.add(start("alarm-reader", () -> read("health.alarms", stop, r -> alarms.add(new Arrival(
+            bg.add(Support.daemon("alarm-reader", () -> Support.readFromStart(kafka.bootstrapServers(),
+                    "health.alarms", stop, r -> alarms.add(new Arrival(
                     HealthJson.serde(Alarm.class).deserializer().deserialize("health.alarms", r.value()),
                     System.currentTimeMillis())))));
             var snapDe = HealthJson.serde(SiteSnapshot.class).deserializer();
-            bg.add(start("sites-reader", () -> read("health.sites", stop, r -> {
+            bg.add(Support.daemon("sites-reader", () -> Support.readFromStart(kafka.bootstrapServers(),
+                    "health.sites", stop, r -> {
                 snapshots.incrementAndGet();
                 siteStates.put(new String(r.key(), StandardCharsets.UTF_8),
                         snapDe.deserialize("health.sites", r.value()).state());
@@ -156,7 +130,8 @@ final class FleetMode {
             AtomicBoolean victimsStopped = new AtomicBoolean();
             AtomicLongArray lastHb = new AtomicLongArray(siteCount);
             long[] sent = new long[2];
-            bg.add(start("fleet", () -> fleet(sites, victims, telemetryRate, stop, victimsStopped, lastHb, sent)));
+            bg.add(Support.daemon("fleet",
+                    () -> fleet(sites, victims, telemetryRate, stop, victimsStopped, lastHb, sent)));
 
             // warm-up: every site seen and reported, at least warmupMin seconds
             long t0 = System.nanoTime();
@@ -204,10 +179,10 @@ final class FleetMode {
                 double bcpu = Support.cpuSeconds(kafka.pid()) - bcpu0;
                 long snaps = snapshots.get() - snap0;
                 Map<String, Long> th1 = threads(toChild, childOut);
-                String heap = command(toChild, childOut, "gc", "CHILD HEAP");
+                String heap = Support.command(toChild, childOut, "gc", "CHILD HEAP");
                 long[] rss = Support.rssKb(childPid);
                 long stateBytes = Support.sizeOf(state);
-                String counters = command(toChild, childOut, "counters", "CHILD COUNTERS");
+                String counters = Support.command(toChild, childOut, "counters", "CHILD COUNTERS");
                 Support.result("RESULT mode=fleet phase=steady sites=%d threads=%d steady_s=%.0f "
                                 + "heartbeats_per_s=%.0f envelopes_per_s=%.0f health_sites_per_s=%.1f "
                                 + "source_lag_max=%d repartition_lag_max=%d lag_samples=%s child_cpu_pct=%.0f "
@@ -297,7 +272,7 @@ final class FleetMode {
                         ThroughputMode.nospace(kinds), lagDetectMax, rssEnd[0] / 1024, rssEnd[1] / 1024,
                         Support.sizeOf(state) / 1048576.0, Support.loadAvg());
             }
-            command(toChild, childOut, "quit", "CHILD CLOSED");
+            Support.command(toChild, childOut, "quit", "CHILD CLOSED");
         } finally {
             stop.set(true);
             for (Thread t : bg) {
@@ -333,29 +308,6 @@ final class FleetMode {
             }
         }
         return new long[] {src, rep};
-    }
-
-    private static Thread start(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private void read(String topic, AtomicBoolean stop, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> v) {
-        try (KafkaConsumer<byte[], byte[]> c = Support.consumer(kafka.bootstrapServers(), null)) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo pi : c.partitionsFor(topic)) {
-                tps.add(new TopicPartition(topic, pi.partition()));
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            while (!stop.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
-                    v.accept(r);
-                }
-            }
-        }
     }
 
     /** 10 ms ticks: each site heartbeats in its slot of 5 s; telemetry at the given rate over random live sites. */
@@ -411,7 +363,7 @@ final class FleetMode {
     }
 
     private static Map<String, Long> threads(Writer toChild, BlockingQueue<String> childOut) throws Exception {
-        String l = command(toChild, childOut, "threads", "CHILD THREADS");
+        String l = Support.command(toChild, childOut, "threads", "CHILD THREADS");
         Map<String, Long> m = new HashMap<>();
         String body = l.substring("CHILD THREADS".length()).trim();
         if (!body.isEmpty()) {
@@ -432,22 +384,4 @@ final class FleetMode {
         return -1;
     }
 
-    private static String command(Writer toChild, BlockingQueue<String> childOut, String cmd, String answer)
-            throws Exception {
-        toChild.write(cmd + "\n");
-        toChild.flush();
-        return expect(childOut, answer, 120);
-    }
-
-    private static String expect(BlockingQueue<String> q, String prefix, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            String l = q.poll(1, TimeUnit.SECONDS);
-            if (l != null && l.startsWith(prefix)) {
-                return l;
-            }
-        }
-        throw new IllegalStateException("the aggregator child did not answer '" + prefix + "' within " + seconds
-                + " s (see child.err)");
-    }
 }

@@ -13,8 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -251,12 +249,7 @@ final class LatencyMode {
                             Map<String, Integer> other) {
         var de = HealthJson.serde(Alarm.class).deserializer();
         try (KafkaConsumer<byte[], byte[]> c = Support.consumer(kafka.bootstrapServers(), null)) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo pi : c.partitionsFor(topic)) {
-                tps.add(new TopicPartition(topic, pi.partition()));
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
+            Support.assignFromStart(c, topic);
             while (!stop.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
                     long arrival = System.currentTimeMillis();

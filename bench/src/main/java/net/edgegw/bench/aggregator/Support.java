@@ -13,6 +13,7 @@ import net.edgegw.aggregator.config.AggregatorConfig.Topics;
 import net.edgegw.aggregator.config.AggregatorConfig.Window;
 import net.edgegw.aggregator.model.HealthJson;
 import net.edgegw.aggregator.model.TopologyEntry;
+import net.edgegw.core.Headers;
 import net.edgegw.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -32,6 +33,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.io.Writer;
+import java.io.InputStreamReader;
+import java.io.BufferedReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -251,15 +259,21 @@ final class Support {
         return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** Assigns every partition of {@code topic} to {@code c}, positioned at the beginning; returns them. */
+    static List<TopicPartition> assignFromStart(KafkaConsumer<byte[], byte[]> c, String topic) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (PartitionInfo pi : c.partitionsFor(topic)) {
+            tps.add(new TopicPartition(topic, pi.partition()));
+        }
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        return tps;
+    }
+
     /** Reads {@code topic} read_committed from the beginning to its current end; returns the record count. */
     static long readToEnd(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, null)) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (PartitionInfo pi : c.partitionsFor(topic)) {
-                tps.add(new TopicPartition(topic, pi.partition()));
-            }
-            c.assign(tps);
-            c.seekToBeginning(tps);
+            List<TopicPartition> tps = assignFromStart(c, topic);
             Map<TopicPartition, Long> end = c.endOffsets(tps);
             long n = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -401,5 +415,76 @@ final class Support {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** The gateway input topics, {@code health.alarms}, compacted {@code health.sites} and {@code network.topology}. */
+    static void createHealthTopics(EmbeddedKafka kafka) {
+        for (String t : List.of(Headers.TOPIC_SYSLOG, Headers.TOPIC_MQTT, Headers.TOPIC_TCP,
+                Headers.TOPIC_HEARTBEATS, "health.alarms")) {
+            kafka.createTopic(t, ThroughputMode.PARTITIONS, false);
+        }
+        kafka.createTopic("health.sites", ThroughputMode.PARTITIONS, true);
+        kafka.createTopic("network.topology", 1, true);
+    }
+
+    // ---- background threads and the aggregator child JVM ----------------------------------------------------
+
+    /** Starts a daemon thread. */
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Reads {@code topic} from the beginning (read_committed, no group) until {@code stop}, record by record. */
+    static void readFromStart(String bootstrap, String topic, AtomicBoolean stop,
+                              Consumer<ConsumerRecord<byte[], byte[]>> visitor) {
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap, null)) {
+            assignFromStart(c, topic);
+            while (!stop.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    visitor.accept(r);
+                }
+            }
+        }
+    }
+
+    /** The child JVM's stdout lines, as they come (see {@link AggregatorChild}). */
+    static BlockingQueue<String> pump(Process child) {
+        BlockingQueue<String> q = new LinkedBlockingQueue<>();
+        daemon("child-pump", () -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    q.add(l);
+                }
+            } catch (Exception ignored) {
+                // child gone
+            }
+        });
+        return q;
+    }
+
+    /** Sends a command line to the child and waits (120 s at most) for its answer line starting with {@code answer}. */
+    static String command(Writer toChild, BlockingQueue<String> childOut, String cmd, String answer)
+            throws Exception {
+        toChild.write(cmd + "\n");
+        toChild.flush();
+        return expect(childOut, answer, 120);
+    }
+
+    /** The next child line starting with {@code prefix}, waiting at most {@code seconds}. */
+    static String expect(BlockingQueue<String> q, String prefix, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String l = q.poll(1, TimeUnit.SECONDS);
+            if (l != null && l.startsWith(prefix)) {
+                return l;
+            }
+        }
+        throw new IllegalStateException("the aggregator child did not answer '" + prefix + "' within " + seconds
+                + " s (see child.err)");
     }
 }
