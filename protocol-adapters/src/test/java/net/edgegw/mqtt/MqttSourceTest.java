@@ -357,7 +357,9 @@ class MqttSourceTest {
             assertThat(combined).as("stored once each").containsExactlyInAnyOrder(
                     "{\"seq\":0}", "{\"seq\":1}", "{\"seq\":2}", "{\"seq\":3}", "{\"seq\":4}", "{\"seq\":5}");
             if (appended) {
-                assertThat(counter(name, MqttMetrics.DUPLICATES_SUPPRESSED)).as("the redelivery was skipped").isEqualTo(1);
+                assertThat(em2.payloads()).as("the redelivery was skipped").doesNotContain("{\"seq\":4}");
+                // the broker may redeliver more than once (MQTT allows it): each one is skipped
+                assertThat(counter(name, MqttMetrics.DUPLICATES_SUPPRESSED)).isPositive();
             } else {
                 assertThat(em2.payloads()).as("the redelivery was stored").contains("{\"seq\":4}");
             }
