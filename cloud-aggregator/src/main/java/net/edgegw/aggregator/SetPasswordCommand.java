@@ -3,16 +3,14 @@ package net.edgegw.aggregator;
 import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.core.security.PasswordHash;
 import net.edgegw.core.security.PasswordInput;
+import net.edgegw.core.security.PrivateFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -45,45 +43,22 @@ final class SetPasswordCommand implements Callable<Integer> {
         if (password == null) {
             return 1;
         }
-        if (password.length < PasswordHash.MIN_LENGTH) {
-            spec.commandLine().getErr().println("the password must have at least " + PasswordHash.MIN_LENGTH
-                    + " characters");
-            return 1;
-        }
         SecureRandom random = new SecureRandom();
         String hash = PasswordHash.hash(password, random);
         Arrays.fill(password, '\0');
         Path hashFile = c.dashboard().passwordHashFile();
-        writePrivate(hashFile, hash + "\n", true);
+        PrivateFile.write(hashFile, hash + "\n", true);
         spec.commandLine().getOut().println("password hash written to " + hashFile);
         Path peer = c.dashboard().peerSecretFile();
         if (!Files.exists(peer)) {
             byte[] secret = new byte[32];
             random.nextBytes(secret);
-            writePrivate(peer, Base64.getEncoder().encodeToString(secret) + "\n", false);
+            PrivateFile.write(peer, Base64.getEncoder().encodeToString(secret) + "\n", false);
             Arrays.fill(secret, (byte) 0);
             spec.commandLine().getOut().println("peer secret created in " + peer
                     + " (copy it to every instance of this aggregator)");
         }
         return 0;
-    }
-
-    /** Writes {@code text} to a 0600 temporary file beside {@code file}, then renames it into place. */
-    static void writePrivate(Path file, String text, boolean replace) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-            if (replace) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     private char[] read() throws IOException {

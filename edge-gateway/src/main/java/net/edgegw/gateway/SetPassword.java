@@ -2,17 +2,14 @@ package net.edgegw.gateway;
 
 import net.edgegw.core.security.PasswordHash;
 import net.edgegw.core.security.PasswordInput;
+import net.edgegw.core.security.PrivateFile;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -24,8 +21,6 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "set-password", description = "Set the web UI/API password (stored as a salted PBKDF2 hash).")
 final class SetPassword implements Callable<Integer> {
-
-    static final int MIN_LENGTH = PasswordHash.MIN_LENGTH;
 
     @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
     Path config;
@@ -44,17 +39,10 @@ final class SetPassword implements Callable<Integer> {
         if (password == null) {
             return 1;
         }
-        if (password.length < MIN_LENGTH) {
-            spec.commandLine().getErr().println("the password must have at least " + MIN_LENGTH + " characters");
-            return 1;
-        }
         Path file = c.dataDir().resolve("web-password");
-        Files.createDirectories(c.dataDir());
-        Path tmp = Files.createTempFile(c.dataDir(), "web-password", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, PasswordHash.hash(password, new SecureRandom()) + "\n", StandardCharsets.US_ASCII);
+        String hash = PasswordHash.hash(password, new SecureRandom());
         Arrays.fill(password, '\0');
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        PrivateFile.write(file, hash + "\n", true);
         spec.commandLine().getOut().println("password hash written to " + file);
         return 0;
     }

@@ -18,9 +18,20 @@ public final class PasswordInput {
      * @param stdin  read the first line of standard input instead of the terminal
      * @param prompt the terminal prompt, e.g. {@code "New password: "}
      * @param err    where a refusal is explained
-     * @return the password, or null when there is no terminal or the two entries differ (explained on {@code err})
+     * @return the password, or null when there is no terminal, the two entries differ or the password is shorter
+     *         than {@link PasswordHash#MIN_LENGTH} (explained on {@code err})
      */
     public static char[] read(boolean stdin, String prompt, PrintWriter err) throws IOException {
+        char[] p = readRaw(stdin, prompt, err);
+        if (p != null && p.length < PasswordHash.MIN_LENGTH) {
+            Arrays.fill(p, '\0');
+            err.println("the password must have at least " + PasswordHash.MIN_LENGTH + " characters");
+            return null;
+        }
+        return p;
+    }
+
+    private static char[] readRaw(boolean stdin, String prompt, PrintWriter err) throws IOException {
         if (stdin) {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             return line == null ? new char[0] : line.toCharArray();
