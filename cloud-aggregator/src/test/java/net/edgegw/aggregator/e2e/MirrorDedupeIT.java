@@ -5,6 +5,7 @@ import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.aggregator.config.AggregatorConfigLoader;
 import net.edgegw.aggregator.mirror.MirrorTestConfig;
 import net.edgegw.aggregator.mirror.MirrorRunner;
+import net.edgegw.aggregator.mirror.TwoClusters;
 import net.edgegw.aggregator.model.HealthJson;
 import net.edgegw.aggregator.model.SiteSnapshot;
 import net.edgegw.core.Envelope;
@@ -38,7 +39,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,24 +54,21 @@ class MirrorDedupeIT {
 
     @TempDir
     static Path dir;
+    static TwoClusters clusters;
     static EmbeddedKafka region;
     static EmbeddedKafka central;
 
     @BeforeAll
     static void clusters() {
-        var r = CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("region")));
-        var c = CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("central")));
-        region = r.join();
-        central = c.join();
+        clusters = TwoClusters.start(dir);
+        region = clusters.region();
+        central = clusters.central();
     }
 
     @AfterAll
     static void stop() {
-        if (region != null) {
-            region.close();
-        }
-        if (central != null) {
-            central.close();
+        if (clusters != null) {
+            clusters.close();
         }
     }
 

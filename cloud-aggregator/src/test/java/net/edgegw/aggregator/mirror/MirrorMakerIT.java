@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,24 +36,21 @@ class MirrorMakerIT {
 
     @TempDir
     static Path dir;
+    static TwoClusters clusters;
     static EmbeddedKafka region;
     static EmbeddedKafka central;
 
     @BeforeAll
     static void clusters() {
-        var r = CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("region")));
-        var c = CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(dir.resolve("central")));
-        region = r.join();
-        central = c.join();
+        clusters = TwoClusters.start(dir);
+        region = clusters.region();
+        central = clusters.central();
     }
 
     @AfterAll
     static void stop() {
-        if (region != null) {
-            region.close();
-        }
-        if (central != null) {
-            central.close();
+        if (clusters != null) {
+            clusters.close();
         }
     }
 
