@@ -71,7 +71,7 @@ class BrokerOutageIT {
             assertThat(outageMs).isGreaterThanOrEqualTo(20_000);
             assertThat(sending.get()).isEqualTo(total);
 
-            KafkaReader.readCommitted(kafka.bootstrapServers()).waitForCount("telemetry.syslog", total, Duration.ofSeconds(120));
+            E2E.awaitCommitted(kafka.bootstrapServers(), "telemetry.syslog", total, Duration.ofSeconds(120), gw);
             List<ConsumerRecord<byte[], byte[]>> records = KafkaReader.readCommitted(kafka.bootstrapServers())
                     .readAll("telemetry.syslog", Duration.ofSeconds(3));
             Map<Integer, Integer> seqs = E2E.seqCounts(records);

@@ -64,6 +64,19 @@ final class E2E {
         return p;
     }
 
+    /**
+     * Waits until {@code topic} holds at least {@code n} committed records; on failure the message names each
+     * partition's end and stable offsets (an open or hanging transaction shows as stable &lt; end) and the last
+     * lines of the gateway's log, so a CI failure can be told apart without the files.
+     */
+    static void awaitCommitted(String bootstrap, String topic, int n, Duration timeout, ProcessRunner gateway) {
+        try {
+            KafkaReader.readCommitted(bootstrap).waitForCount(topic, n, timeout);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\ngateway " + gateway, e);
+        }
+    }
+
     /** Each syslog sequence number found in the records' values, with how often it occurs. */
     static Map<Integer, Integer> seqCounts(List<ConsumerRecord<byte[], byte[]>> records) {
         Map<Integer, Integer> out = new HashMap<>();

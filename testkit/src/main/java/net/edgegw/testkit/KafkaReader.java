@@ -8,13 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
@@ -90,9 +96,47 @@ public final class KafkaReader {
         List<ConsumerRecord<byte[], byte[]>> out = read(topic, n, timeout);
         if (out.size() < n) {
             throw new AssertionError("expected at least " + n + " records in " + topic + " within " + timeout
-                    + " (" + (readCommitted ? "read_committed" : "read_uncommitted") + "), saw " + out.size());
+                    + " (" + (readCommitted ? "read_committed" : "read_uncommitted") + "), saw " + out.size() + "; "
+                    + offsetsReport(topic));
         }
         return out;
+    }
+
+    /**
+     * Per partition of {@code topic}: the end offset, the last stable offset and, where a transaction holds the
+     * stable offset back, the producers with an open transaction (id, epoch, first offset). Tells "nothing was
+     * written" from "written but not committed" (an open or hanging transaction) in a failure message. Never throws.
+     */
+    public String offsetsReport(String topic) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        StringBuilder sb = new StringBuilder(topic).append(" offsets:");
+        try (Admin admin = Admin.create(c)) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            var end = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+            var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(10, TimeUnit.SECONDS);
+            for (TopicPartition tp : latest.keySet()) {
+                long e = end.get(tp).offset();
+                long s = stable.get(tp).offset();
+                sb.append(' ').append(tp.partition()).append(": end ").append(e).append(" stable ").append(s);
+                if (s < e) {
+                    sb.append(" open transactions ").append(admin.describeProducers(List.of(tp)).partitionResult(tp)
+                            .get(10, TimeUnit.SECONDS).activeProducers().stream()
+                            .filter(ps -> ps.currentTransactionStartOffset().isPresent())
+                            .map(ps -> "producer " + ps.producerId() + " epoch " + ps.producerEpoch() + " from "
+                                    + ps.currentTransactionStartOffset().getAsLong())
+                            .toList());
+                }
+                sb.append(';');
+            }
+        } catch (Exception e) {
+            sb.append(" unavailable (").append(e).append(')');
+        }
+        return sb.toString();
     }
 
     /**
