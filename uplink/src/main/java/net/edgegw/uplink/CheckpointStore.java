@@ -79,7 +79,18 @@ final class CheckpointStore implements AutoCloseable {
         return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
-    private Admin admin() {
+    /** Looks for and ends a hang of the caller's own transaction on a held-back checkpoint partition. */
+    @FunctionalInterface
+    interface HangResolver {
+        /** Whether something was aborted (then the stable offset is read again at once). */
+        boolean resolve(TopicPartition tp) throws InterruptedException;
+    }
+
+    /** How long the stable offset must stay behind before the caller's own hang is looked for, and how often. */
+    static final long HANG_CHECK_AFTER_MS = 2_000;
+    static final long HANG_CHECK_EVERY_MS = 10_000;
+
+    Admin admin() {
         Admin a = admin;
         if (a == null) {
             a = Admin.create(KafkaClients.admin(settings, clientIdPrefix + "-admin"));
@@ -149,11 +160,11 @@ final class CheckpointStore implements AutoCloseable {
      *
      * @throws IllegalStateException if the newest record of the key is not a checkpoint of this lane
      */
-    Optional<Checkpoint> readLatest(int partition, String key, String site, String gateway, String lane)
-            throws InterruptedException, ExecutionException {
+    Optional<Checkpoint> readLatest(int partition, String key, String site, String gateway, String lane,
+                                    HangResolver hangs) throws InterruptedException, ExecutionException {
         TopicPartition tp = new TopicPartition(topic(), partition);
         long hw = offset(tp, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
-        long lso = waitForStable(tp, hw);
+        long lso = waitForStable(tp, hw, hangs);
         long begin = offset(tp, OffsetSpec.earliest(), IsolationLevel.READ_UNCOMMITTED);
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         long deadline = System.nanoTime() + LSO_WAIT.toNanos();
@@ -201,8 +212,11 @@ final class CheckpointStore implements AutoCloseable {
         return Optional.empty();
     }
 
-    private long waitForStable(TopicPartition tp, long hw) throws InterruptedException, ExecutionException {
-        long deadline = System.nanoTime() + LSO_WAIT.toNanos();
+    private long waitForStable(TopicPartition tp, long hw, HangResolver hangs)
+            throws InterruptedException, ExecutionException {
+        long start = System.nanoTime();
+        long deadline = start + LSO_WAIT.toNanos();
+        long nextHangCheck = start + TimeUnit.MILLISECONDS.toNanos(HANG_CHECK_AFTER_MS);
         boolean logged = false;
         while (true) {
             long lso = offset(tp, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
@@ -214,13 +228,38 @@ final class CheckpointStore implements AutoCloseable {
                         hw);
                 logged = true;
             }
+            if (hangs != null && System.nanoTime() >= nextHangCheck) {
+                nextHangCheck = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANG_CHECK_EVERY_MS);
+                if (hangs.resolve(tp)) {
+                    continue;
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("open transactions on " + tp + " did not finish within "
-                        + LSO_WAIT.toSeconds() + " s (stable offset " + lso + " < " + hw + ")");
+                        + LSO_WAIT.toSeconds() + " s (stable offset " + lso + " < " + hw + "; " + holders(tp)
+                        + "). If one stays open for longer than transaction.max.timeout.ms it hangs (KIP-664): an "
+                        + "operator can find and abort it with kafka-transactions.sh find-hanging / abort");
             }
             if (!sleeper.sleep(100)) {
                 throw new ClosingException();
             }
+        }
+    }
+
+    /** Who holds the stable offset of {@code tp} back, for a timeout message; never throws. */
+    private String holders(TopicPartition tp) {
+        try {
+            return "open: " + admin().describeProducers(List.of(tp)).partitionResult(tp)
+                    .get(KafkaClients.MAX_BLOCK_MS, TimeUnit.MILLISECONDS).activeProducers().stream()
+                    .filter(p -> p.currentTransactionStartOffset().isPresent())
+                    .map(p -> "producer " + p.producerId() + " epoch " + p.producerEpoch() + " from offset "
+                            + p.currentTransactionStartOffset().getAsLong())
+                    .toList();
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return "producers unknown: " + e;
         }
     }
 

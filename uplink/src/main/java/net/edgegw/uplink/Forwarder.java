@@ -134,10 +134,25 @@ public final class Forwarder implements AutoCloseable {
         List<LaneWorker> ws = new ArrayList<>();
         for (Lane l : sorted) {
             ws.add(settings.delivery() == Delivery.EXACTLY_ONCE
-                    ? new TransactionalLane(l, site, gateway, settings, clock, bucket, bufferMemory, checkpoints)
+                    ? new TransactionalLane(l, site, gateway, settings, clock, bucket, bufferMemory, checkpoints,
+                            metrics.counter(UplinkMetrics.HANGING_ABORTED))
                     : new IdempotentLane(l, site, gateway, settings, clock, bucket, bufferMemory));
         }
         this.workers = List.copyOf(ws);
+        CheckpointStore.HangResolver anyLane = tp -> {
+            boolean aborted = false;
+            for (LaneWorker w : workers) {
+                if (w instanceof TransactionalLane t && !t.stopped) {
+                    aborted |= t.abortOwnHang(tp);
+                }
+            }
+            return aborted;
+        };
+        for (LaneWorker w : workers) {
+            if (w instanceof TransactionalLane t) {
+                t.hangResolver = anyLane;
+            }
+        }
         this.starvationGraceMs = Math.max(2 * settings.backoffMax().toMillis(), 10_000L);
         this.recordsMeter = metrics.meter(UplinkMetrics.RECORDS);
         this.bytesMeter = metrics.meter(UplinkMetrics.BYTES);

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -50,6 +52,8 @@ abstract class LaneWorker {
 
     Producer<byte[], byte[]> producer; // guarded by: forwarder thread; forceCloseProducer reads it
     LaneReader reader;
+    /** Topics this lane has handed records to since it started (forwarder thread only). */
+    final Set<String> topicsSent = new HashSet<>();
 
     // scheduling state, forwarder thread only
     boolean needsRecovery = true;
@@ -140,6 +144,7 @@ abstract class LaneWorker {
                 throw new ClosingException();
             }
             producer.send(pr, callback);
+            topicsSent.add(pr.topic());
             bytes += size;
         }
         return bytes;

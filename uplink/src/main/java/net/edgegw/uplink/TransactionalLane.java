@@ -1,5 +1,7 @@
 package net.edgegw.uplink;
 
+import com.codahale.metrics.Counter;
+import net.edgegw.buffer.LaneReader;
 import net.edgegw.buffer.StoredRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -8,11 +10,15 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -29,14 +35,19 @@ final class TransactionalLane extends LaneWorker {
     private final String checkpointKey;
     private final byte[] checkpointKeyBytes;
     private final long transactionTimeoutMs;
+    private final Counter hangsAborted;
+    /** Set by the forwarder: looks for hangs of every lane of this gateway (they may share a checkpoint partition,
+     * and the forwarder thread recovers one lane at a time). */
+    CheckpointStore.HangResolver hangResolver;
     private int checkpointPartition = -1;
     private boolean txnOpen;
     private long txnStartedNanos;
 
     TransactionalLane(Lane lane, String site, String gateway, UplinkSettings settings, Clock clock,
-                      TokenBucket bucket, long bufferMemory, CheckpointStore checkpoints) {
+                      TokenBucket bucket, long bufferMemory, CheckpointStore checkpoints, Counter hangsAborted) {
         super(lane, site, gateway, settings, clock, bucket, bufferMemory);
         this.checkpoints = checkpoints;
+        this.hangsAborted = hangsAborted;
         this.transactionalId = "edge." + site + "." + gateway + "." + name;
         this.checkpointKey = Checkpoint.key(site, gateway, name);
         this.checkpointKeyBytes = checkpointKey.getBytes(StandardCharsets.UTF_8);
@@ -97,7 +108,8 @@ final class TransactionalLane extends LaneWorker {
             throw new KafkaException("no partitions known for " + checkpoints.topic());
         }
         checkpointPartition = CheckpointStore.partitionFor(checkpointKey, parts.size());
-        Optional<Checkpoint> cp = checkpoints.readLatest(checkpointPartition, checkpointKey, site, gateway, name);
+        Optional<Checkpoint> cp = checkpoints.readLatest(checkpointPartition, checkpointKey, site, gateway, name,
+                hangResolver != null ? hangResolver : this::abortOwnHang);
         long index = cp.map(Checkpoint::index).orElse(-1L);
         long hint = buffer.replicatedIndex();
         logResume(index, hint, cp.isPresent() ? "Kafka checkpoint" : "no Kafka checkpoint, index");
@@ -110,6 +122,33 @@ final class TransactionalLane extends LaneWorker {
             buffer.markReplicated(index);
         }
         committedIndex = index;
+    }
+
+    /**
+     * A checkpoint partition stays held back: if by a transaction of this lane that Kafka left without markers,
+     * aborts it there and in the partitions of the lane's topics ({@link HangingTransactions}). Any lane of the
+     * forwarder may call it for any lane, on the forwarder thread.
+     */
+    boolean abortOwnHang(TopicPartition tp) throws InterruptedException {
+        List<HangingTransactions.Hang> aborted = HangingTransactions.abortOwn(checkpoints.admin(), transactionalId,
+                name, settings.bootstrapServers(), tp, this::topicsOfLastBatch);
+        hangsAborted.inc(aborted.size());
+        return !aborted.isEmpty();
+    }
+
+    /**
+     * The topics the hanging transaction may have written to: those this lane has sent to since it started, and those
+     * of the records right after the local position (the batch whose commit went unanswered; its records are still
+     * buffered, since the position only moves after a commit is known).
+     */
+    private Set<String> topicsOfLastBatch() {
+        Set<String> topics = new TreeSet<>(topicsSent);
+        try (LaneReader r = buffer.reader(buffer.replicatedIndex())) {
+            for (StoredRecord sr : r.poll(settings.batchMaxRecords(), Long.MAX_VALUE, Duration.ZERO)) {
+                topics.add(sr.record().topic());
+            }
+        }
+        return topics;
     }
 
     @Override

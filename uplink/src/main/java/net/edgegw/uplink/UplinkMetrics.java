@@ -14,6 +14,9 @@ public final class UplinkMetrics {
     public static final String STATE = "uplink.state";
     /** Counter: committed transactions (exactly-once) or acknowledged batches (at-least-once). */
     public static final String TRANSACTIONS = "uplink.transactions";
+    /** Counter: partitions where a transaction of this gateway that Kafka left without commit markers was aborted
+     * ({@link HangingTransactions}). */
+    public static final String HANGING_ABORTED = "uplink.transactions.hanging.aborted";
     /** Counter (addition): heartbeats handed to Kafka and acknowledged. */
     public static final String HEARTBEATS_SENT = "uplink.heartbeats.sent";
     /** Counter (addition): heartbeats dropped because the uplink was down or slow (the next one supersedes). */

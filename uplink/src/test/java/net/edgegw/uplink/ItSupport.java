@@ -115,7 +115,8 @@ final class ItSupport {
      * Waits until every partition of {@code topic} has its last stable offset at its end: the commit markers of every
      * transaction that touched it are written. A broker SIGKILLed between a commit's response and its markers was seen
      * (2 CI runs of 3, Kafka 4.4.0 single-node KRaft) to leave the transaction hanging after restart, pinning the
-     * partition's stable offset; tests that kill the broker on purpose do so only after this.
+     * partition's stable offset; tests that kill the broker on purpose do so only after this. (The lanes now abort such
+     * a hang of their own, see {@link HangingTransactionIT}; waiting keeps these tests about what they test.)
      */
     static void awaitMarkersWritten(String bootstrap, String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
