@@ -142,11 +142,7 @@ class HangingTransactionIT {
     private static void commitFirstBatchesAndKill(Ledger ledger, List<InMemoryLaneBuffer> buffers) throws Exception {
         List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
         for (InMemoryLaneBuffer b : buffers) {
-            KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "edge." + SITE + "." + GATEWAY + "." + b.lane(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            KafkaProducer<byte[], byte[]> p = laneProducer(b.lane());
             p.initTransactions();
             p.beginTransaction();
             List<Expected> batch = ledger.byId.values().stream().filter(e -> e.lane().equals(b.lane()))
@@ -196,15 +192,14 @@ class HangingTransactionIT {
         Thread.sleep(3_000);
         try (Admin admin = admin()) {
             Set<TopicPartition> tps = new HashSet<>();
-            for (String t : List.of(Headers.TOPIC_CHECKPOINTS)) {
-                admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
-                        .forEach(p -> tps.add(new TopicPartition(t, p.partition())));
-            }
+            String t = Headers.TOPIC_CHECKPOINTS;
+            admin.describeTopics(List.of(t)).allTopicNames().get().get(t).partitions()
+                    .forEach(p -> tps.add(new TopicPartition(t, p.partition())));
             var producers = admin.describeProducers(tps).all().get();
             List<String> hung = new ArrayList<>();
             for (InMemoryLaneBuffer b : buffers) {
-                String txnId = "edge." + SITE + "." + GATEWAY + "." + b.lane();
-                TransactionDescription d = admin.describeTransactions(List.of(txnId)).description(txnId).get();
+                String id = txnId(b.lane());
+                TransactionDescription d = admin.describeTransactions(List.of(id)).description(id).get();
                 boolean finished = d.state() == TransactionState.COMPLETE_COMMIT
                         || d.state() == TransactionState.COMPLETE_ABORT || d.state() == TransactionState.EMPTY;
                 boolean open = producers.values().stream().flatMap(s -> s.activeProducers().stream())
@@ -220,14 +215,23 @@ class HangingTransactionIT {
     /** Runs initTransactions() for each lane's id: an open transaction is aborted (as a restarted lane would). */
     private static void settleLanes(List<InMemoryLaneBuffer> buffers) {
         for (InMemoryLaneBuffer b : buffers) {
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.TRANSACTIONAL_ID_CONFIG, "edge." + SITE + "." + GATEWAY + "." + b.lane(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            try (KafkaProducer<byte[], byte[]> p = laneProducer(b.lane())) {
                 p.initTransactions();
             }
         }
+    }
+
+    /** A producer with the transactional id the uplink gives {@code lane} (so it is that lane's, for Kafka). */
+    private static KafkaProducer<byte[], byte[]> laneProducer(String lane) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, txnId(lane),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    private static String txnId(String lane) {
+        return "edge." + SITE + "." + GATEWAY + "." + lane;
     }
 
     /** Partitions of {@code topic} whose last stable offset is behind their end. */
