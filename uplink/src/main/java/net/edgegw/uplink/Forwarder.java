@@ -387,7 +387,6 @@ public final class Forwarder implements AutoCloseable {
         bytesMeter.mark(bytes);
         transactions.inc();
         drainRate.add(n);
-        w.recordsSent.addAndGet(n);
         bytesSent += bytes;
         lastCommit = clock.instant();
         w.growBatch();

@@ -50,7 +50,7 @@ final class IdempotentLane extends LaneWorker {
         }
         long last = batch.get(batch.size() - 1).index();
         buffer.markReplicated(last);
-        committedIndex = last;
+        batchDurable(last, batch.size());
         return bytes;
     }
 }

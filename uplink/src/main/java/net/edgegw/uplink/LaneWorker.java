@@ -218,6 +218,15 @@ abstract class LaneWorker {
         return (int) Math.max(1024, m);
     }
 
+    /**
+     * A batch of {@code n} records up to {@code lastIndex} is durable in Kafka: counts it, then publishes the index, so
+     * that a status that shows the index also counts the batch.
+     */
+    final void batchDurable(long lastIndex, int n) {
+        recordsSent.addAndGet(n);
+        committedIndex = lastIndex;
+    }
+
     /** The failure streak is over. */
     final void streakOver() {
         failingSinceMs = -1;

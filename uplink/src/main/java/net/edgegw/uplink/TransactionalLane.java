@@ -176,7 +176,7 @@ final class TransactionalLane extends LaneWorker {
         producer.commitTransaction();
         txnOpen = false;
         buffer.markReplicated(last);
-        committedIndex = last;
+        batchDurable(last, batch.size());
         return bytes;
     }
 }
