@@ -13,10 +13,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +26,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,7 +86,7 @@ final class ColdStartMode {
         int maxRunS = Support.intArg(a, "max-run", 600);
         String appId = "aggbench-coldstart";
         kafka = Support.broker(out.resolve("broker"), a.getOrDefault("broker-heap", "1g"));
-        Process child = null;
+        Child child = null;
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> bg = new ArrayList<>();
         try {
@@ -141,19 +136,8 @@ final class ColdStartMode {
 
             // the aggregator, alone in its JVM, fresh state: it starts behind by the whole history
             Path state = out.resolve("state");
-            Support.deleteTree(state);
-            Files.createDirectories(out);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + a.getOrDefault("child-heap", "1g"), "-XX:+UseG1GC",
-                    "-cp", System.getProperty("java.class.path"), AggregatorBench.class.getName(),
-                    "child", "--bootstrap", kafka.bootstrapServers(), "--app-id", appId, "--state-dir",
-                    state.toString(), "--threads", String.valueOf(threads), "--hold-down-s", String.valueOf(holdDownS),
-                    "--alarms", "health.alarms", "--sites", "health.sites"));
             long launchAt = System.currentTimeMillis();
-            child = new ProcessBuilder(cmd).redirectError(out.resolve("child.err").toFile()).start();
-            BlockingQueue<String> childOut = Support.pump(child);
-            Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            Support.expect(childOut, "CHILD READY", 180);
+            child = Child.start(a, kafka, out, state, appId, threads, holdDownS);
             long readyAt = System.currentTimeMillis();
             Support.log("aggregator child JVM running (pid %d, %d stream threads, hold-down %d s), %.1f s after "
                             + "launch; oldest unread record %.0f s old", child.pid(), threads, holdDownS,
@@ -199,7 +183,7 @@ final class ColdStartMode {
                     Support.sleep(500);
                 }
             }
-            String counters = Support.command(toChild, childOut, "counters", "CHILD COUNTERS");
+            String counters = child.command("counters", "CHILD COUNTERS");
 
             // every alarm of the run
             Counts c = count(alarms, victims);
@@ -235,15 +219,14 @@ final class ColdStartMode {
                     siteCount, backlogS, backlogRate, catchUp, c.falseSites.size(), c.trueSites.size(),
                     victims.size(), at(trueAt, 0, readyAt), at(trueAt, trueAt.size() - 1, readyAt),
                     c.incidents.size(), ThroughputMode.nospace(incidentAt.keySet()).replace("upstream:", ""));
-            Support.command(toChild, childOut, "quit", "CHILD CLOSED");
+            child.command("quit", "CHILD CLOSED");
         } finally {
             stop.set(true);
             for (Thread t : bg) {
                 t.join(30_000);
             }
-            if (child != null && child.isAlive()) {
-                child.destroy();
-                child.waitFor(60, TimeUnit.SECONDS);
+            if (child != null) {
+                child.close();
             }
             kafka.close();
         }

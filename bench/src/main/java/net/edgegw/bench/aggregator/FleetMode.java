@@ -9,10 +9,7 @@ import net.edgegw.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +63,7 @@ final class FleetMode {
         int holdDownS = Support.intArg(a, "hold-down", 20);
         String appId = "aggbench-fleet";
         kafka = Support.broker(out.resolve("broker"), a.getOrDefault("broker-heap", "1g"));
-        Process child = null;
+        Child child = null;
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> bg = new ArrayList<>();
         try {
@@ -86,27 +82,8 @@ final class FleetMode {
 
             // the aggregator, alone in its JVM
             Path state = out.resolve("state");
-            Support.deleteTree(state);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx" + a.getOrDefault("child-heap", "1g"), "-XX:+UseG1GC"));
-            for (String o : a.getOrDefault("child-jvm-opts", "").split(" ")) { // e.g. NMT for a memory breakdown
-                if (!o.isBlank()) {
-                    cmd.add(o);
-                }
-            }
-            if (a.containsKey("child-jfr")) {
-                cmd.add("-XX:StartFlightRecording=filename=" + a.get("child-jfr") + ",settings=profile");
-            }
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AggregatorBench.class.getName(),
-                    "child", "--bootstrap", kafka.bootstrapServers(), "--app-id", appId, "--state-dir",
-                    state.toString(), "--threads", String.valueOf(threads), "--hold-down-s", String.valueOf(holdDownS),
-                    "--alarms", "health.alarms", "--sites", "health.sites"));
-            Files.createDirectories(out);
-            child = new ProcessBuilder(cmd).redirectError(out.resolve("child.err").toFile()).start();
+            child = Child.start(a, kafka, out, state, appId, threads, holdDownS);
             long childPid = child.pid();
-            BlockingQueue<String> childOut = Support.pump(child);
-            Writer toChild = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            Support.expect(childOut, "CHILD READY", 180);
             Support.log("aggregator child JVM running (pid %d, %d stream threads, hold-down %d s)", childPid, threads,
                     holdDownS);
 
@@ -151,7 +128,7 @@ final class FleetMode {
             }
 
             // steady state
-            Map<String, Long> th0 = threads(toChild, childOut);
+            Map<String, Long> th0 = threads(child);
             double cpu0 = Support.cpuSeconds(childPid);
             double bcpu0 = Support.cpuSeconds(kafka.pid());
             long snap0 = snapshots.get();
@@ -178,11 +155,11 @@ final class FleetMode {
                 double cpu = Support.cpuSeconds(childPid) - cpu0;
                 double bcpu = Support.cpuSeconds(kafka.pid()) - bcpu0;
                 long snaps = snapshots.get() - snap0;
-                Map<String, Long> th1 = threads(toChild, childOut);
-                String heap = Support.command(toChild, childOut, "gc", "CHILD HEAP");
+                Map<String, Long> th1 = threads(child);
+                String heap = child.command("gc", "CHILD HEAP");
                 long[] rss = Support.rssKb(childPid);
                 long stateBytes = Support.sizeOf(state);
-                String counters = Support.command(toChild, childOut, "counters", "CHILD COUNTERS");
+                String counters = child.command("counters", "CHILD COUNTERS");
                 Support.result("RESULT mode=fleet phase=steady sites=%d threads=%d steady_s=%.0f "
                                 + "heartbeats_per_s=%.0f envelopes_per_s=%.0f health_sites_per_s=%.1f "
                                 + "source_lag_max=%d repartition_lag_max=%d lag_samples=%s child_cpu_pct=%.0f "
@@ -272,15 +249,14 @@ final class FleetMode {
                         ThroughputMode.nospace(kinds), lagDetectMax, rssEnd[0] / 1024, rssEnd[1] / 1024,
                         Support.sizeOf(state) / 1048576.0, Support.loadAvg());
             }
-            Support.command(toChild, childOut, "quit", "CHILD CLOSED");
+            child.command("quit", "CHILD CLOSED");
         } finally {
             stop.set(true);
             for (Thread t : bg) {
                 t.join(30_000);
             }
-            if (child != null && child.isAlive()) {
-                child.destroy();
-                child.waitFor(60, TimeUnit.SECONDS);
+            if (child != null) {
+                child.close();
             }
             kafka.close();
         }
@@ -362,8 +338,8 @@ final class FleetMode {
         }
     }
 
-    private static Map<String, Long> threads(Writer toChild, BlockingQueue<String> childOut) throws Exception {
-        String l = Support.command(toChild, childOut, "threads", "CHILD THREADS");
+    private static Map<String, Long> threads(Child child) throws Exception {
+        String l = child.command("threads", "CHILD THREADS");
         Map<String, Long> m = new HashMap<>();
         String body = l.substring("CHILD THREADS".length()).trim();
         if (!body.isEmpty()) {
