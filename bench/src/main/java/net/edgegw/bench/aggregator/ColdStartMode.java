@@ -98,12 +98,7 @@ final class ColdStartMode {
                 up.put(sites.get(i), String.format(Locale.ROOT, "agg-%03d", i / SITES_PER_UPSTREAM));
             }
             Support.loadTopology(kafka, "network.topology", up);
-            Set<String> victims = new HashSet<>();
-            up.forEach((s, u) -> {
-                if (u.equals(VICTIM)) {
-                    victims.add(s);
-                }
-            });
+            Set<String> victims = Support.sitesBehind(up, VICTIM);
             Support.result("TOPOLOGY mode=coldstart sites=%d upstreams=%d victim=%s victim_sites=%d backlog_s=%d "
                             + "silent_s=%d backlog_env_per_s=%d live_env_per_s=%d", siteCount,
                     new HashSet<>(up.values()).size(), VICTIM, victims.size(), backlogS, silentS, backlogRate,

@@ -71,12 +71,7 @@ final class FleetMode {
             List<String> sites = Telemetry.siteNames(siteCount);
             Map<String, String> up = Support.upstreams(sites, VICTIMS, new Random(7));
             Support.loadTopology(kafka, "network.topology", up);
-            Set<String> victims = new HashSet<>();
-            up.forEach((s, u) -> {
-                if (u.equals(VICTIM)) {
-                    victims.add(s);
-                }
-            });
+            Set<String> victims = Support.sitesBehind(up, VICTIM);
             Support.result("TOPOLOGY mode=fleet sites=%d upstreams=%d victim=%s victim_sites=%d", siteCount,
                     new HashSet<>(up.values()).size(), VICTIM, victims.size());
 

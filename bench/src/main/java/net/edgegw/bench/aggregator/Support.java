@@ -51,12 +51,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -216,7 +218,18 @@ final class Support {
         return out;
     }
 
-    static void loadTopology(EmbeddedKafka kafka, String topic, Map<String, String> upstreamOf) throws Exception {
+    /** The sites whose upstream in {@code upstreamOf} is {@code upstream}. */
+    static Set<String> sitesBehind(Map<String, String> upstreamOf, String upstream) {
+        Set<String> out = new HashSet<>();
+        upstreamOf.forEach((site, u) -> {
+            if (u.equals(upstream)) {
+                out.add(site);
+            }
+        });
+        return out;
+    }
+
+        static void loadTopology(EmbeddedKafka kafka, String topic, Map<String, String> upstreamOf) throws Exception {
         try (KafkaProducer<byte[], byte[]> p = producer(kafka.bootstrapServers(), null, "lz4")) {
             for (Map.Entry<String, String> e : upstreamOf.entrySet()) {
                 String region = (e.getValue().hashCode() & 1) == 0 ? "north" : "south";
