@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -DskipTests install
-exec java -cp "packaging/target/demo/lib/*" net.edgegw.demo.Demo --dist packaging/target/edge-gateway \
+exec java -cp "demo/target/demo/lib/*" net.edgegw.demo.Demo --dist packaging/target/edge-gateway \
   --aggregator-dist cloud-aggregator/target/cloud-aggregator "$@"

@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.codahale.metrics.MetricRegistry;
-import net.edgegw.buffer.BufferSettings;
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.ChronicleLaneBuffer;
-import net.edgegw.buffer.Overflow;
-import net.edgegw.buffer.SyncMode;
+import net.edgegw.storeforward.BufferSettings;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.ChronicleLaneBuffer;
+import net.edgegw.storeforward.Overflow;
+import net.edgegw.storeforward.SyncMode;
 import net.edgegw.core.SourceKind;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,18 +1,18 @@
 package net.edgegw.bench;
 
 import com.codahale.metrics.MetricRegistry;
-import net.edgegw.buffer.BufferSettings;
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.ChronicleLaneBuffer;
-import net.edgegw.buffer.Overflow;
-import net.edgegw.buffer.SyncMode;
+import net.edgegw.storeforward.BufferSettings;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.ChronicleLaneBuffer;
+import net.edgegw.storeforward.Overflow;
+import net.edgegw.storeforward.SyncMode;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.SourceContext;
-import net.edgegw.mqtt.MqttInputSettings;
-import net.edgegw.mqtt.MqttSource;
+import net.edgegw.adapters.mqtt.MqttInputSettings;
+import net.edgegw.adapters.mqtt.MqttSource;
 import net.edgegw.testkit.EmbeddedMqtt;
 import net.edgegw.testkit.Mosquitto;
 import org.eclipse.paho.mqttv5.client.IMqttToken;

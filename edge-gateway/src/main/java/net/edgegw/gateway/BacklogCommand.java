@@ -1,11 +1,11 @@
 package net.edgegw.gateway;
 
 import com.codahale.metrics.MetricRegistry;
-import net.edgegw.buffer.Backlog;
-import net.edgegw.buffer.BufferSettings;
-import net.edgegw.buffer.ChronicleLaneBuffer;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.Backlog;
+import net.edgegw.storeforward.BufferSettings;
+import net.edgegw.storeforward.ChronicleLaneBuffer;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.Envelope;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;

@@ -4,9 +4,9 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
 import net.edgegw.adapters.net.Cidr;
 import net.edgegw.adapters.net.TlsSettings;
-import net.edgegw.buffer.BufferSettings;
-import net.edgegw.buffer.ChronicleLaneBuffer;
-import net.edgegw.buffer.LaneBuffer;
+import net.edgegw.storeforward.BufferSettings;
+import net.edgegw.storeforward.ChronicleLaneBuffer;
+import net.edgegw.storeforward.LaneBuffer;
 import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
 import net.edgegw.gateway.config.GatewayConfig;
@@ -19,8 +19,8 @@ import net.edgegw.gateway.pipeline.Pipeline;
 import net.edgegw.gateway.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.Heartbeat;
 import net.edgegw.gateway.status.UplinkView;
-import net.edgegw.syslog.SyslogInputSettings;
-import net.edgegw.syslog.SyslogSource;
+import net.edgegw.adapters.syslog.SyslogInputSettings;
+import net.edgegw.adapters.syslog.SyslogSource;
 import net.edgegw.uplink.Delivery;
 import net.edgegw.uplink.Forwarder;
 import net.edgegw.uplink.HeartbeatSender;
@@ -194,8 +194,8 @@ public final class Gateway implements AutoCloseable {
         return Map.copyOf(bound);
     }
 
-    private Map<String, net.edgegw.buffer.Backlog> backlogs() {
-        Map<String, net.edgegw.buffer.Backlog> out = new LinkedHashMap<>();
+    private Map<String, net.edgegw.storeforward.Backlog> backlogs() {
+        Map<String, net.edgegw.storeforward.Backlog> out = new LinkedHashMap<>();
         lanes.forEach((name, b) -> out.put(name, b.backlog()));
         return out;
     }

@@ -1,6 +1,6 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.StoredRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;

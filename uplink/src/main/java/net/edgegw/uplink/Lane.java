@@ -1,6 +1,6 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.LaneBuffer;
+import net.edgegw.storeforward.LaneBuffer;
 
 import java.util.Objects;
 

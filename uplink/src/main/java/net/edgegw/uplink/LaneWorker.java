@@ -1,9 +1,9 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.LaneBuffer;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.LaneBuffer;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.Headers;

@@ -1,8 +1,8 @@
 package net.edgegw.uplink;
 
 import com.codahale.metrics.Counter;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.StoredRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

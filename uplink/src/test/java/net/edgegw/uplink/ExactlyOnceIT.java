@@ -1,6 +1,6 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.BufferedRecord;
+import net.edgegw.storeforward.BufferedRecord;
 import net.edgegw.core.SourceKind;
 import net.edgegw.testkit.EmbeddedKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,10 +1,10 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.Backlog;
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.LaneBuffer;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.Backlog;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.LaneBuffer;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.StoredRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;

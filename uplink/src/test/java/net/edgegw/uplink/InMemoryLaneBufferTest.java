@@ -1,8 +1,8 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.SourceKind;
 import org.junit.jupiter.api.Test;
 

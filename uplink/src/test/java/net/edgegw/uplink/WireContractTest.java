@@ -1,7 +1,7 @@
 package net.edgegw.uplink;
 
-import net.edgegw.buffer.BufferedRecord;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.SourceKind;

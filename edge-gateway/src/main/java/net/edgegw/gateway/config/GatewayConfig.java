@@ -1,7 +1,7 @@
 package net.edgegw.gateway.config;
 
-import net.edgegw.buffer.Overflow;
-import net.edgegw.buffer.SyncMode;
+import net.edgegw.storeforward.Overflow;
+import net.edgegw.storeforward.SyncMode;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

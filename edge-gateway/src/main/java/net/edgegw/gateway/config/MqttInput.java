@@ -2,8 +2,8 @@ package net.edgegw.gateway.config;
 
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.core.Source;
-import net.edgegw.mqtt.MqttInputSettings;
-import net.edgegw.mqtt.MqttSource;
+import net.edgegw.adapters.mqtt.MqttInputSettings;
+import net.edgegw.adapters.mqtt.MqttSource;
 
 /**
  * A validated {@code type: mqtt} input (see {@link MqttInputParser}; docs/configuration.md). {@link #toString()} hides

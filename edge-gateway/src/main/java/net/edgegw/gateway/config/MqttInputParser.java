@@ -1,11 +1,11 @@
 package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.Fields;
-import net.edgegw.mqtt.HostTemplate;
-import net.edgegw.mqtt.MqttInputSettings;
-import net.edgegw.mqtt.MqttInputSettings.MqttTls;
-import net.edgegw.mqtt.MqttInputSettings.Version;
-import net.edgegw.mqtt.TopicFilters;
+import net.edgegw.adapters.mqtt.HostTemplate;
+import net.edgegw.adapters.mqtt.MqttInputSettings;
+import net.edgegw.adapters.mqtt.MqttInputSettings.MqttTls;
+import net.edgegw.adapters.mqtt.MqttInputSettings.Version;
+import net.edgegw.adapters.mqtt.TopicFilters;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import com.codahale.metrics.MetricRegistry;
 import net.edgegw.adapters.net.Cidr;
 import net.edgegw.adapters.net.TlsSettings;
 import net.edgegw.core.Source;
-import net.edgegw.tcp.TcpInputSettings;
-import net.edgegw.tcp.TcpSource;
+import net.edgegw.adapters.tcp.TcpInputSettings;
+import net.edgegw.adapters.tcp.TcpSource;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.Fields;
-import net.edgegw.tcp.TcpInputSettings;
-import net.edgegw.tcp.TcpInputSettings.Format;
-import net.edgegw.tcp.TcpInputSettings.Precision;
+import net.edgegw.adapters.tcp.TcpInputSettings;
+import net.edgegw.adapters.tcp.TcpInputSettings.Format;
+import net.edgegw.adapters.tcp.TcpInputSettings.Precision;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

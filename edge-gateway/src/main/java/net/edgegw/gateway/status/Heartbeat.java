@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import net.edgegw.buffer.Backlog;
+import net.edgegw.storeforward.Backlog;
 import net.edgegw.gateway.pipeline.GatewayMetrics;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
-import net.edgegw.buffer.Overflow;
-import net.edgegw.buffer.SyncMode;
+import net.edgegw.storeforward.Overflow;
+import net.edgegw.storeforward.SyncMode;
 import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
 import net.edgegw.gateway.config.GatewayConfig.SyslogProtocol;
 import org.junit.jupiter.api.Test;

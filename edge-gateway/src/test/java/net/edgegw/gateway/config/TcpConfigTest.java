@@ -2,10 +2,10 @@ package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
-import net.edgegw.tcp.TcpInputSettings;
-import net.edgegw.tcp.TcpInputSettings.Format;
-import net.edgegw.tcp.TcpInputSettings.Precision;
-import net.edgegw.tcp.TcpSource;
+import net.edgegw.adapters.tcp.TcpInputSettings;
+import net.edgegw.adapters.tcp.TcpInputSettings.Format;
+import net.edgegw.adapters.tcp.TcpInputSettings.Precision;
+import net.edgegw.adapters.tcp.TcpSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,13 +3,13 @@ package net.edgegw.gateway.pipeline;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import net.edgegw.buffer.BufferSettings;
-import net.edgegw.buffer.ChronicleLaneBuffer;
-import net.edgegw.buffer.LaneBuffer;
-import net.edgegw.buffer.LaneReader;
-import net.edgegw.buffer.MemoryLaneBuffer;
-import net.edgegw.buffer.Overflow;
-import net.edgegw.buffer.StoredRecord;
+import net.edgegw.storeforward.BufferSettings;
+import net.edgegw.storeforward.ChronicleLaneBuffer;
+import net.edgegw.storeforward.LaneBuffer;
+import net.edgegw.storeforward.LaneReader;
+import net.edgegw.storeforward.MemoryLaneBuffer;
+import net.edgegw.storeforward.Overflow;
+import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.Rejections;
@@ -59,7 +59,7 @@ class PipelineTest {
     }
 
     static MemoryLaneBuffer mem(String lane, long maxBytes, Overflow overflow) {
-        return new MemoryLaneBuffer(lane, new net.edgegw.buffer.BufferSettings(java.nio.file.Path.of("/nonexistent"),
+        return new MemoryLaneBuffer(lane, new net.edgegw.storeforward.BufferSettings(java.nio.file.Path.of("/nonexistent"),
                 maxBytes, null, overflow, null, null), Clock.systemUTC());
     }
 
