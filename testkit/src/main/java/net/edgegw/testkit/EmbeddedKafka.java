@@ -1,12 +1,8 @@
 package net.edgegw.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,19 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
-import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -64,11 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final String HOST = "127.0.0.1";
-    private static final String STATE_FILE = "embedded-kafka.properties";
+    static final String STATE_FILE = "embedded-kafka.properties";
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-    /** SLF4J bindings other than logback (and similar) that must not reach the child's classpath. */
-    private static final Pattern FOREIGN_BINDING = Pattern.compile(
-            "(slf4j-(simple|nop|jdk14|jdk-platform-logging|reload4j|log4j12)|log4j-slf4j2?-impl|logback-android)-.*\\.jar");
     private static final Object SHARED_LOCK = new Object();
     private static EmbeddedKafka shared;
 
@@ -280,10 +267,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             Files.createDirectories(dataDir);
-            writeConfig();
+            BrokerFiles files = new BrokerFiles(dir, dataDir, HOST, port, controllerPort, clusterId, overrides,
+                    jvmOptions);
+            files.writeConfig();
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("@" + writeArgFile());
+            cmd.add("@" + files.writeArgFile());
             cmd.add(KafkaBrokerMain.class.getName());
             cmd.add(dir.resolve("server.properties").toString());
             cmd.add(clusterId);
@@ -381,180 +370,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void release() {
         LIVE.remove(process);
-    }
-
-    private void writeConfig() throws IOException {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("log.dirs", dataDir.toString());
-        p.put("num.partitions", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "1");
-        p.put("auto.create.topics.enable", "true");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "2");
-        p.put("background.threads", "2");
-        p.put("num.recovery.threads.per.data.dir", "1");
-        p.put("num.replica.fetchers", "1");
-        p.put("log.cleaner.threads", "1");
-        p.put("group.coordinator.threads", "1");
-        p.put("share.coordinator.threads", "1");
-        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
-        // After a kill the restarted controller refuses the broker's new registration until the old session
-        // expires (DuplicateBrokerRegistrationException): a short session makes restart-after-kill fast.
-        p.put("broker.heartbeat.interval.ms", "500");
-        p.put("broker.session.timeout.ms", "2500");
-        p.putAll(overrides);
-        StringBuilder sb = new StringBuilder("# written by net.edgegw.testkit.EmbeddedKafka on every start\n");
-        p.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        Files.writeString(dir.resolve("server.properties"), sb.toString(), StandardCharsets.UTF_8);
-
-        String logFile = logFile().toString().replace("\\", "/");
-        Files.writeString(dir.resolve("logback.xml"), """
-                <configuration>
-                  <appender name="F" class="ch.qos.logback.core.FileAppender">
-                    <file>%s</file>
-                    <append>true</append>
-                    <encoder><pattern>[%%d{HH:mm:ss.SSS}] %%-5level %%msg \\(%%logger{36}\\)%%n</pattern></encoder>
-                  </appender>
-                  <logger name="org.apache.kafka.common.config.AbstractConfig" level="WARN"/>
-                  <logger name="org.apache.kafka.common.utils.AppInfoParser" level="WARN"/>
-                  <logger name="kafka.server.KafkaConfig" level="WARN"/>
-                  <logger name="state.change.logger" level="WARN"/>
-                  <logger name="org.apache.kafka.clients" level="WARN"/>
-                  <root level="INFO"><appender-ref ref="F"/></root>
-                </configuration>
-                """.formatted(logFile), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("log4j2.properties"), """
-                status = error
-                appender.f.type = File
-                appender.f.name = F
-                appender.f.fileName = %s
-                appender.f.layout.type = PatternLayout
-                appender.f.layout.pattern = [%%d{HH:mm:ss.SSS}] %%p %%m (%%c)%%n
-                rootLogger.level = WARN
-                rootLogger.appenderRef.f.ref = F
-                """.formatted(dir.resolve("server-log4j.log").toString().replace("\\", "/")),
-                StandardCharsets.UTF_8);
-
-        Properties state = new Properties();
-        state.setProperty("port", String.valueOf(port));
-        state.setProperty("controller.port", String.valueOf(controllerPort));
-        state.setProperty("cluster.id", clusterId);
-        try (Writer w = Files.newBufferedWriter(dir.resolve(STATE_FILE))) {
-            state.store(w, "EmbeddedKafka ports and cluster id; reused when a broker starts in this directory again");
-        }
-    }
-
-    private Path writeArgFile() throws IOException {
-        List<String> args = new ArrayList<>(jvmOptions);
-        args.add("-Dlogback.configurationFile=" + dir.resolve("logback.xml"));
-        args.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"));
-        args.add("-Dkafka.logs.dir=" + dir);
-        args.add("-cp");
-        args.add(String.join(File.pathSeparator, childClasspath()));
-        StringBuilder sb = new StringBuilder();
-        for (String a : args) {
-            sb.append('"').append(a.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
-        }
-        Path file = dir.resolve("jvm.args");
-        Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private static volatile List<String> classpath;
-
-    /** The current JVM's classpath (expanding a surefire manifest-only jar), minus foreign SLF4J bindings. */
-    static List<String> childClasspath() {
-        List<String> cp = classpath;
-        if (cp != null) {
-            return cp;
-        }
-        Set<String> entries = new LinkedHashSet<>();
-        for (String e : System.getProperty("java.class.path", "").split(Pattern.quote(File.pathSeparator))) {
-            if (e.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(e);
-            String name = p.getFileName() == null ? "" : p.getFileName().toString();
-            if (name.startsWith("surefirebooter") && name.endsWith(".jar")) {
-                entries.addAll(manifestClassPath(p));
-            } else {
-                entries.add(p.toAbsolutePath().toString());
-            }
-        }
-        codeSource(EmbeddedKafka.class).ifPresent(entries::add);
-        List<String> result = new ArrayList<>();
-        for (String e : entries) {
-            String name = Path.of(e).getFileName() == null ? "" : Path.of(e).getFileName().toString();
-            if (!FOREIGN_BINDING.matcher(name.toLowerCase(Locale.ROOT)).matches()) {
-                result.add(e);
-            }
-        }
-        if (result.stream().noneMatch(e -> Path.of(e).getFileName().toString().startsWith("kafka_2.13"))
-                && codeSource(EmbeddedKafka.class).isPresent()) {
-            try {
-                codeSourceOf("kafka.Kafka").ifPresent(result::add);
-            } catch (RuntimeException ignored) {
-                // reported below when the child fails to start
-            }
-        }
-        classpath = List.copyOf(result);
-        return classpath;
-    }
-
-    private static List<String> manifestClassPath(Path jar) {
-        List<String> out = new ArrayList<>();
-        try (JarFile jf = new JarFile(jar.toFile())) {
-            Manifest mf = jf.getManifest();
-            String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
-            if (cp != null) {
-                for (String u : cp.trim().split("\\s+")) {
-                    try {
-                        URI uri = jar.toAbsolutePath().getParent().toUri().resolve(u);
-                        out.add(Path.of(uri).toString());
-                    } catch (IllegalArgumentException e) {
-                        out.add(u);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
-    }
-
-    private static Optional<String> codeSource(Class<?> c) {
-        try {
-            var cs = c.getProtectionDomain().getCodeSource();
-            return cs == null ? Optional.empty() : Optional.of(Path.of(cs.getLocation().toURI()).toString());
-        } catch (URISyntaxException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<String> codeSourceOf(String className) {
-        try {
-            return codeSource(Class.forName(className, false, EmbeddedKafka.class.getClassLoader()));
-        } catch (ClassNotFoundException e) {
-            return Optional.empty();
-        }
     }
 
     private static boolean waitFor(Process p, Duration d) {
