@@ -62,21 +62,11 @@ final class BacklogView {
 
     /** Records dropped by overflow since the buffer was created (persisted). */
     long droppedOverflow() {
-        state.lock.lock();
-        try {
-            return counters.droppedOverflow();
-        } finally {
-            state.lock.unlock();
-        }
+        return state.underLock(counters::droppedOverflow);
     }
 
     /** Records dropped by maxAge since the buffer was created (persisted). */
     long droppedExpired() {
-        state.lock.lock();
-        try {
-            return counters.droppedExpired();
-        } finally {
-            state.lock.unlock();
-        }
+        return state.underLock(counters::droppedExpired);
     }
 }

@@ -270,12 +270,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
 
     /** Real bytes written in the existing segment files (what maxBytes bounds). */
     public long diskBytes() {
-        state.lock.lock();
-        try {
-            return state.totalBytes();
-        } finally {
-            state.lock.unlock();
-        }
+        return state.underLock(state::totalBytes);
     }
 
     /** How many times segment files were forced to storage (0 with SyncMode NONE). */
@@ -285,12 +280,7 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
 
     /** Number of segment files (including the one being written once it exists). */
     int segmentCount() {
-        state.lock.lock();
-        try {
-            return state.fileCount();
-        } finally {
-            state.lock.unlock();
-        }
+        return (int) state.underLock(state::fileCount);
     }
 
     @Override

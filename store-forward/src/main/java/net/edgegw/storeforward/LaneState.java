@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongSupplier;
 
 /**
  * The shared state of one open {@link ChronicleLaneBuffer}: the segment table (oldest first; the last segment is the
@@ -67,6 +68,16 @@ final class LaneState {
             closed = true;
         } finally {
             readGate.writeLock().unlock();
+        }
+    }
+
+    /** Reads {@code value} holding {@link #lock}. */
+    long underLock(LongSupplier value) {
+        lock.lock();
+        try {
+            return value.getAsLong();
+        } finally {
+            lock.unlock();
         }
     }
 
