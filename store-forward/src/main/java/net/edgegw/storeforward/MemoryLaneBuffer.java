@@ -1,55 +1,148 @@
 package net.edgegw.storeforward;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * An in-memory {@link LaneBuffer} with the same semantics as {@link ChronicleLaneBuffer} at record granularity:
  * simple enough to be obviously correct, for tests of the buffer itself (as the model of property tests) and of
- * its users (forwarder tests). Nothing survives the JVM.
+ * its users (pipeline and uplink tests). Nothing survives the JVM.
  * <ul>
  *   <li>Indexes are 0, 1, 2, ... (or above {@link #ensureIndexesAbove}).</li>
  *   <li>Each record costs {@link #cost(BufferedRecord)} bytes; the stored records never cost more than maxBytes.
  *   {@link Overflow#DROP_OLDEST} removes the oldest records (one at a time) and counts those above the replicated
  *   index; {@link Overflow#BLOCK} waits for {@link #markReplicated}.</li>
- *   <li>Replicated records are removed at once. {@link #housekeep()} removes records older than maxAge.</li>
+ *   <li>Replicated records are removed at once, unless the {@link Store} keeps them
+ *   ({@link Store#keepingReplicated()}). {@link #housekeep()} removes records older than maxAge.</li>
+ *   <li>The state lives in a {@link Store}: a new buffer over the same store behaves like the same lane after a
+ *   restart (records, indexes, replicated position and drop counts are kept; {@link Backlog#appended()} counts
+ *   this buffer's appends only).</li>
  * </ul>
- * Thread-safe (one lock).
+ * Thread-safe (one lock, the store's).
  */
 public final class MemoryLaneBuffer implements LaneBuffer {
     /** Per-record overhead added to the wire size in {@link #cost}. */
     public static final int RECORD_OVERHEAD = 32;
 
+    /**
+     * The state of one lane, as its directory is for {@link ChronicleLaneBuffer}: it outlives the buffers opened over
+     * it. Thread-safe (one lock).
+     */
+    public static final class Store {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private final NavigableMap<Long, StoredRecord> records = new TreeMap<>();
+        private final boolean keepReplicated;
+        private long bytes;
+        private long nextIndex;
+        private long lastIndex = -1;
+        private long replicated = -1;
+        private long droppedOverflow;
+        private long droppedExpired;
+
+        /** A store from which replicated records are removed at once. */
+        public Store() {
+            this(false);
+        }
+
+        private Store(boolean keepReplicated) {
+            this.keepReplicated = keepReplicated;
+        }
+
+        /**
+         * A store that keeps replicated records (they still count against maxBytes until dropped), so that a reader
+         * can read them again: for tests that move the replicated position back with {@link #forceReplicatedIndex},
+         * as if a crash had lost the last confirmations before their segments were deleted.
+         */
+        public static Store keepingReplicated() {
+            return new Store(true);
+        }
+
+        /** The index of the last appended record, -1 if none. */
+        public long lastIndex() {
+            lock.lock();
+            try {
+                return lastIndex;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The replicated position (what {@link LaneBuffer#replicatedIndex()} of a buffer over it returns). */
+        public long replicated() {
+            lock.lock();
+            try {
+                return replicated;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Test backdoor: sets the replicated position (a hint) to any value, also backwards. */
+        public void forceReplicatedIndex(long index) {
+            lock.lock();
+            try {
+                replicated = index;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Under lock: removes the oldest record. */
+        private StoredRecord removeFirst() {
+            StoredRecord head = records.pollFirstEntry().getValue();
+            bytes -= cost(head.record());
+            return head;
+        }
+    }
+
     private final String lane;
     private final BufferSettings settings;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<StoredRecord> records = new ArrayDeque<>();
-    private long bytes;
-    private long nextIndex;
-    private long replicated = -1;
-    private long droppedOverflow;
-    private long droppedExpired;
+    private final Store store;
+    private final ReentrantLock lock;
     private long appended;
     private boolean closed;
 
+    /** A buffer with a store of its own. */
     public MemoryLaneBuffer(String lane, BufferSettings settings, Clock clock) {
+        this(lane, settings, clock, new Store());
+    }
+
+    /** A buffer over {@code store}, which may have been used by an earlier buffer of the lane. */
+    public MemoryLaneBuffer(String lane, BufferSettings settings, Clock clock, Store store) {
         this.lane = lane;
         this.settings = settings;
         this.clock = clock;
+        this.store = store;
+        this.lock = store.lock;
+    }
+
+    /** A buffer without a byte bound or maxAge (nothing is dropped) over {@code store}, on the system clock. */
+    public static MemoryLaneBuffer unbounded(String lane, Store store) {
+        return new MemoryLaneBuffer(lane, new BufferSettings(Path.of("memory", lane), Long.MAX_VALUE, null,
+                Overflow.BLOCK, SyncMode.NONE, null), Clock.systemUTC(), store);
     }
 
     /** What one record counts against maxBytes. */
     public static long cost(BufferedRecord r) {
         return (long) r.wireSize() + r.topic().length() + RECORD_OVERHEAD;
+    }
+
+    /** The state this buffer works on. */
+    public Store store() {
+        return store;
     }
 
     @Override
@@ -66,28 +159,27 @@ public final class MemoryLaneBuffer implements LaneBuffer {
         lock.lock();
         try {
             long nanos = maxWait == null ? 0 : maxWait.toNanos();
-            while (!closed && bytes + c > settings.maxBytes()) {
+            while (!closed && store.bytes + c > settings.maxBytes()) {
                 if (settings.overflow() == Overflow.DROP_OLDEST) {
-                    StoredRecord head = records.pollFirst();
-                    bytes -= cost(head.record());
-                    if (head.index() > replicated) {
-                        droppedOverflow++;
+                    if (store.removeFirst().index() > store.replicated) {
+                        store.droppedOverflow++;
                     }
                 } else {
                     if (nanos <= 0) {
                         return -1;
                     }
-                    nanos = changed.awaitNanos(nanos);
+                    nanos = store.changed.awaitNanos(nanos);
                 }
             }
             if (closed) {
                 return -1;
             }
-            long index = nextIndex++;
-            records.addLast(new StoredRecord(index, r));
-            bytes += c;
+            long index = store.nextIndex++;
+            store.records.put(index, new StoredRecord(index, r));
+            store.bytes += c;
+            store.lastIndex = index;
             appended++;
-            changed.signalAll();
+            store.changed.signalAll();
             return index;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -97,13 +189,14 @@ public final class MemoryLaneBuffer implements LaneBuffer {
         }
     }
 
-    /** {@inheritDoc} Only records not yet marked replicated are still held. */
+    /** {@inheritDoc} Only the records still held (see {@link Store#keepingReplicated()}) are visited. */
     @Override
-    public void scanNewest(int maxRecords, java.util.function.Predicate<StoredRecord> visitor) {
-        List<StoredRecord> newest = new java.util.ArrayList<>();
+    public void scanNewest(int maxRecords, Predicate<StoredRecord> visitor) {
+        List<StoredRecord> newest = new ArrayList<>();
         lock.lock();
         try {
-            for (var it = records.descendingIterator(); it.hasNext() && newest.size() < maxRecords; ) {
+            for (var it = store.records.descendingMap().values().iterator();
+                 it.hasNext() && newest.size() < maxRecords; ) {
                 newest.add(it.next());
             }
         } finally {
@@ -125,14 +218,15 @@ public final class MemoryLaneBuffer implements LaneBuffer {
     public void markReplicated(long index) {
         lock.lock();
         try {
-            if (index <= replicated) {
+            if (index <= store.replicated) {
                 return;
             }
-            replicated = Math.min(index, nextIndex - 1);
-            while (!records.isEmpty() && records.peekFirst().index() <= replicated) {
-                bytes -= cost(records.pollFirst().record());
+            store.replicated = Math.min(index, store.nextIndex - 1);
+            while (!store.keepReplicated && !store.records.isEmpty()
+                    && store.records.firstKey() <= store.replicated) {
+                store.removeFirst();
             }
-            changed.signalAll();
+            store.changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -140,19 +234,14 @@ public final class MemoryLaneBuffer implements LaneBuffer {
 
     @Override
     public long replicatedIndex() {
-        lock.lock();
-        try {
-            return replicated;
-        } finally {
-            lock.unlock();
-        }
+        return store.replicated();
     }
 
     @Override
     public void ensureIndexesAbove(long index) {
         lock.lock();
         try {
-            nextIndex = Math.max(nextIndex, index + 1);
+            store.nextIndex = Math.max(store.nextIndex, index + 1);
         } finally {
             lock.unlock();
         }
@@ -166,18 +255,18 @@ public final class MemoryLaneBuffer implements LaneBuffer {
         lock.lock();
         try {
             long cutoff = clock.millis() - settings.maxAge().toMillis();
-            Iterator<StoredRecord> it = records.iterator();
+            Iterator<StoredRecord> it = store.records.values().iterator();
             while (it.hasNext()) {
                 StoredRecord s = it.next();
                 if (s.record().receivedAtMillis() < cutoff) {
                     it.remove();
-                    bytes -= cost(s.record());
-                    if (s.index() > replicated) {
-                        droppedExpired++;
+                    store.bytes -= cost(s.record());
+                    if (s.index() > store.replicated) {
+                        store.droppedExpired++;
                     }
                 }
             }
-            changed.signalAll();
+            store.changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -190,15 +279,13 @@ public final class MemoryLaneBuffer implements LaneBuffer {
             long n = 0;
             long b = 0;
             long oldest = Long.MAX_VALUE;
-            for (StoredRecord s : records) {
-                if (s.index() > replicated) {
-                    n++;
-                    b += cost(s.record());
-                    oldest = Math.min(oldest, s.record().receivedAtMillis());
-                }
+            for (StoredRecord s : store.records.tailMap(store.replicated, false).values()) {
+                n++;
+                b += cost(s.record());
+                oldest = Math.min(oldest, s.record().receivedAtMillis());
             }
             long age = n == 0 ? 0 : Math.max(0, clock.millis() - oldest);
-            return new Backlog(n, b, age, droppedOverflow, droppedExpired, appended);
+            return new Backlog(n, b, age, store.droppedOverflow, store.droppedExpired, appended);
         } finally {
             lock.unlock();
         }
@@ -209,12 +296,13 @@ public final class MemoryLaneBuffer implements LaneBuffer {
         lock.lock();
         try {
             closed = true;
-            changed.signalAll();
+            store.changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
+    /** A cursor: the last index it handed out. */
     private final class Reader implements LaneReader {
         private long cursor;
 
@@ -230,10 +318,8 @@ public final class MemoryLaneBuffer implements LaneBuffer {
                 while (true) {
                     List<StoredRecord> out = new ArrayList<>();
                     long b = 0;
-                    for (StoredRecord s : records) {
-                        if (s.index() <= cursor) {
-                            continue;
-                        }
+                    for (Map.Entry<Long, StoredRecord> e : store.records.tailMap(cursor, false).entrySet()) {
+                        StoredRecord s = e.getValue();
                         if (out.size() >= maxRecords || (!out.isEmpty() && b + s.record().wireSize() > maxBytes)) {
                             break;
                         }
@@ -248,7 +334,7 @@ public final class MemoryLaneBuffer implements LaneBuffer {
                     if (left <= 0 || closed || maxRecords <= 0) {
                         return List.of();
                     }
-                    changed.await(left, TimeUnit.NANOSECONDS);
+                    store.changed.await(left, TimeUnit.NANOSECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.Headers;
 import net.edgegw.testkit.EmbeddedKafka;
@@ -49,8 +50,8 @@ class AtLeastOnceIT {
         kafka.createTopic(topic, 2, false);
         Ledger ledger = new Ledger("site-alo", "gw-1");
         UplinkSettings s = settings(kafka.bootstrapServers()).withDelivery(Delivery.AT_LEAST_ONCE);
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer first = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(first, topic, 3_000, 7, 300);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), s)) {
             f.start();
@@ -60,7 +61,7 @@ class AtLeastOnceIT {
         assertThat(store.replicated()).isEqualTo(2_999);
 
         store.forceReplicatedIndex(1_999); // as if the last 1000 acks had not been persisted before a crash
-        InMemoryLaneBuffer second = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer second = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(second, topic, 1_000, 7, 300);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(second, 0)), s)) {
             f.start();

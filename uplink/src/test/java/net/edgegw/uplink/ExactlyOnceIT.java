@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import net.edgegw.storeforward.BufferedRecord;
 import net.edgegw.core.SourceKind;
 import net.edgegw.testkit.EmbeddedKafka;
@@ -55,8 +56,8 @@ class ExactlyOnceIT {
         String topic = "eo1.telemetry";
         kafka.createTopic(topic, 3, false);
         Ledger ledger = new Ledger("site-eo1", "gw-1");
-        InMemoryLaneBuffer alarms = new InMemoryLaneBuffer("alarms");
-        InMemoryLaneBuffer bulk = new InMemoryLaneBuffer("bulk");
+        MemoryLaneBuffer alarms = ItSupport.buffer("alarms");
+        MemoryLaneBuffer bulk = ItSupport.buffer("bulk");
         ledger.append(alarms, topic, 2_000, 7, 400);
         ledger.append(bulk, topic, 6_000, 11, 400);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(bulk, 1), new Lane(alarms, 0)),
@@ -85,8 +86,8 @@ class ExactlyOnceIT {
         String topic = "eo3a.telemetry";
         kafka.createTopic(topic, 2, false);
         Ledger ledger = new Ledger("site-eo3a", "gw-1");
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer first = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(first, topic, 3_000, 5, 300);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()))) {
             f.start();
@@ -95,7 +96,7 @@ class ExactlyOnceIT {
         first.close();
 
         store.forceReplicatedIndex(-1); // the hint is lost / behind
-        InMemoryLaneBuffer second = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer second = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(second, topic, 1_000, 5, 300);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(second, 0)), settings(kafka.bootstrapServers()))) {
             f.start();
@@ -116,8 +117,8 @@ class ExactlyOnceIT {
         String topic = "eo3b.telemetry";
         kafka.createTopic(topic, 1, false);
         Ledger ledger = new Ledger("site-eo3b", "gw-1");
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer bufA = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer bufA = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(bufA, topic, 3_000, 5, 400);
         // ~25 records/s: each transaction of A takes seconds, so A is nearly always mid-transaction
         Forwarder a = forwarder(ledger, List.of(new Lane(bufA, 0)),
@@ -129,7 +130,7 @@ class ExactlyOnceIT {
             long committedByA = lane(a, "main").committedIndex();
             store.forceReplicatedIndex(-1);
 
-            InMemoryLaneBuffer bufB = new InMemoryLaneBuffer("main", store);
+            MemoryLaneBuffer bufB = MemoryLaneBuffer.unbounded("main", store);
             b = forwarder(ledger, List.of(new Lane(bufB, 0)), settings(kafka.bootstrapServers()));
             b.start();
             Forwarder fb = b;
@@ -166,8 +167,8 @@ class ExactlyOnceIT {
         String topic = "eo4.telemetry";
         kafka.createTopic(topic, 1, false);
         Ledger ledger = new Ledger("site-eo4", "gw-1");
-        InMemoryLaneBuffer high = new InMemoryLaneBuffer("high");
-        InMemoryLaneBuffer low = new InMemoryLaneBuffer("low");
+        MemoryLaneBuffer high = ItSupport.buffer("high");
+        MemoryLaneBuffer low = ItSupport.buffer("low");
         byte[] huge = ("{\"x\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         high.append(new BufferedRecord(topic, "site-eo4/big".getBytes(StandardCharsets.UTF_8), SourceKind.TCP, 0,
                 huge), Duration.ZERO);
@@ -202,13 +203,13 @@ class ExactlyOnceIT {
         String topic = "eo5.telemetry";
         kafka.createTopic(topic, 1, false);
         Ledger ledger = new Ledger("site-eo5", "gw-1");
-        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main");
+        MemoryLaneBuffer first = ItSupport.buffer("main");
         ledger.append(first, topic, 1_000, 3, 300);
         try (Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()))) {
             f.start();
             awaitCommitted(f, Duration.ofSeconds(60), Map.of("main", first.store()));
         }
-        InMemoryLaneBuffer fresh = new InMemoryLaneBuffer("main"); // new store: no records, hint -1
+        MemoryLaneBuffer fresh = ItSupport.buffer("main"); // new store: no records, hint -1
         try (Forwarder f = forwarder(ledger, List.of(new Lane(fresh, 0)), settings(kafka.bootstrapServers()))) {
             f.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> lane(f, "main").committedIndex() == 999);
@@ -229,8 +230,8 @@ class ExactlyOnceIT {
         String topic = "eo6.telemetry";
         kafka.createTopic(topic, 1, false);
         Ledger ledger = new Ledger("site-eo6", "gw-1");
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer first = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(first, topic, 500, 3, 300);
         UplinkSettings s = settings(kafka.bootstrapServers());
         Map<String, Object> otherConfig = Map.of("bootstrap.servers", kafka.bootstrapServers(),
@@ -254,7 +255,7 @@ class ExactlyOnceIT {
             f.close();
 
             store.forceReplicatedIndex(-1);
-            InMemoryLaneBuffer second = new InMemoryLaneBuffer("main", store);
+            MemoryLaneBuffer second = MemoryLaneBuffer.unbounded("main", store);
             try (Forwarder g = forwarder(ledger, List.of(new Lane(second, 0)), s)) {
                 g.start();
                 Thread.sleep(3_000); // the other gateway's transaction stays open a while (not an assertion)

@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.core.Headers;
 import net.edgegw.testkit.EmbeddedKafka;
@@ -90,7 +91,7 @@ class HangingTransactionIT {
         kafka.createTopic(Headers.TOPIC_CHECKPOINTS, 1, true);
         int attempt = 0;
         List<String> hung = List.of();
-        List<InMemoryLaneBuffer> buffers = null;
+        List<MemoryLaneBuffer> buffers = null;
         Ledger ledger = null;
         String topic = null;
         while (hung.isEmpty()) {
@@ -100,7 +101,7 @@ class HangingTransactionIT {
             ledger = new Ledger(SITE, GATEWAY);
             buffers = new ArrayList<>();
             for (int l = 0; l < LANES; l++) {
-                InMemoryLaneBuffer b = new InMemoryLaneBuffer("a" + attempt + "-l" + l);
+                MemoryLaneBuffer b = ItSupport.buffer("a" + attempt + "-l" + l);
                 ledger.append(b, topic, 3 * BATCH, 5, 300);
                 buffers.add(b);
             }
@@ -118,9 +119,9 @@ class HangingTransactionIT {
         try (Forwarder f = new Forwarder(SITE, GATEWAY, lanes, settings(kafka.bootstrapServers()), Clock.systemUTC(),
                 metrics)) {
             f.start();
-            List<InMemoryLaneBuffer> all = buffers;
+            List<MemoryLaneBuffer> all = buffers;
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                for (InMemoryLaneBuffer b : all) {
+                for (MemoryLaneBuffer b : all) {
                     assertThat(lane(f, b.lane()).committedIndex()).as("lane %s committed (%s)", b.lane(), f.status())
                             .isEqualTo(b.store().lastIndex());
                 }
@@ -139,9 +140,9 @@ class HangingTransactionIT {
      * Writes each lane's first batch with its checkpoint in that lane's own transaction (as the lane would), commits
      * the four at once and SIGKILLs the broker as soon as the first commit returns; restarts it.
      */
-    private static void commitFirstBatchesAndKill(Ledger ledger, List<InMemoryLaneBuffer> buffers) throws Exception {
+    private static void commitFirstBatchesAndKill(Ledger ledger, List<MemoryLaneBuffer> buffers) throws Exception {
         List<KafkaProducer<byte[], byte[]>> producers = new ArrayList<>();
-        for (InMemoryLaneBuffer b : buffers) {
+        for (MemoryLaneBuffer b : buffers) {
             KafkaProducer<byte[], byte[]> p = laneProducer(b.lane());
             p.initTransactions();
             p.beginTransaction();
@@ -188,7 +189,7 @@ class HangingTransactionIT {
      * The lanes whose transaction the coordinator has finished while a partition still has it open: hanging for
      * good (waits 3 s after the restart first, for markers that are merely late).
      */
-    private static List<String> hangingLanes(List<InMemoryLaneBuffer> buffers) throws Exception {
+    private static List<String> hangingLanes(List<MemoryLaneBuffer> buffers) throws Exception {
         Thread.sleep(3_000);
         try (Admin admin = admin()) {
             Set<TopicPartition> tps = new HashSet<>();
@@ -197,7 +198,7 @@ class HangingTransactionIT {
                     .forEach(p -> tps.add(new TopicPartition(t, p.partition())));
             var producers = admin.describeProducers(tps).all().get();
             List<String> hung = new ArrayList<>();
-            for (InMemoryLaneBuffer b : buffers) {
+            for (MemoryLaneBuffer b : buffers) {
                 String id = txnId(b.lane());
                 TransactionDescription d = admin.describeTransactions(List.of(id)).description(id).get();
                 boolean finished = d.state() == TransactionState.COMPLETE_COMMIT
@@ -213,8 +214,8 @@ class HangingTransactionIT {
     }
 
     /** Runs initTransactions() for each lane's id: an open transaction is aborted (as a restarted lane would). */
-    private static void settleLanes(List<InMemoryLaneBuffer> buffers) {
-        for (InMemoryLaneBuffer b : buffers) {
+    private static void settleLanes(List<MemoryLaneBuffer> buffers) {
+        for (MemoryLaneBuffer b : buffers) {
             try (KafkaProducer<byte[], byte[]> p = laneProducer(b.lane())) {
                 p.initTransactions();
             }

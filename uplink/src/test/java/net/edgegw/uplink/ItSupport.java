@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.storeforward.BufferedRecord;
 import net.edgegw.core.Envelope;
@@ -47,13 +48,13 @@ final class ItSupport {
         }
 
         /** Appends {@code n} records of about {@code size} bytes to the buffer, keys over {@code hosts} hosts. */
-        void append(InMemoryLaneBuffer buffer, String topic, int n, int hosts, int size) {
+        void append(MemoryLaneBuffer buffer, String topic, int n, int hosts, int size) {
             for (int i = 0; i < n; i++) {
                 appendOne(buffer, topic, "host-" + (i % hosts), size);
             }
         }
 
-        long appendOne(InMemoryLaneBuffer buffer, String topic, String host, int size) {
+        long appendOne(MemoryLaneBuffer buffer, String topic, String host, int size) {
             BufferedRecord r = record(site, gateway, topic, host, size);
             long index = buffer.append(r, Duration.ZERO);
             assertThat(index).isNotNegative();
@@ -68,6 +69,14 @@ final class ItSupport {
     private static long seq;
 
     private ItSupport() {
+    }
+
+    /**
+     * An unbounded in-memory lane over a store of its own that keeps replicated records, so a test may move the
+     * replicated position back ({@link MemoryLaneBuffer.Store#forceReplicatedIndex}) and have them read again.
+     */
+    static MemoryLaneBuffer buffer(String lane) {
+        return MemoryLaneBuffer.unbounded(lane, MemoryLaneBuffer.Store.keepingReplicated());
     }
 
     /** A syslog-like record whose key+value is about {@code size} bytes. */
@@ -102,9 +111,9 @@ final class ItSupport {
     }
 
     /** Waits until the forwarder reports everything of these stores committed. */
-    static void awaitCommitted(Forwarder f, Duration atMost, Map<String, InMemoryLaneBuffer.Store> stores) {
+    static void awaitCommitted(Forwarder f, Duration atMost, Map<String, MemoryLaneBuffer.Store> stores) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            for (Map.Entry<String, InMemoryLaneBuffer.Store> e : stores.entrySet()) {
+            for (Map.Entry<String, MemoryLaneBuffer.Store> e : stores.entrySet()) {
                 assertThat(lane(f, e.getKey()).committedIndex()).as("lane %s committed", e.getKey())
                         .isEqualTo(e.getValue().lastIndex());
             }

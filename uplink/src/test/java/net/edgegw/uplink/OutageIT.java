@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import net.edgegw.core.Headers;
 import net.edgegw.testkit.EmbeddedKafka;
 import net.edgegw.testkit.KafkaReader;
@@ -58,8 +59,8 @@ class OutageIT {
         String topic = "out2.telemetry";
         kafka.createTopic(topic, 3, false);
         Ledger ledger = new Ledger("site-out2", "gw-1");
-        InMemoryLaneBuffer alarms = new InMemoryLaneBuffer("alarms");
-        InMemoryLaneBuffer bulk = new InMemoryLaneBuffer("bulk");
+        MemoryLaneBuffer alarms = ItSupport.buffer("alarms");
+        MemoryLaneBuffer bulk = ItSupport.buffer("bulk");
         AtomicBoolean appending = new AtomicBoolean(true);
         Thread appender = new Thread(() -> {
             int i = 0;
@@ -118,8 +119,8 @@ class OutageIT {
         String topic = "out5.prio";
         kafka.createTopic(topic, 1, false);
         Ledger ledger = new Ledger("site-out5", "gw-1");
-        InMemoryLaneBuffer high = new InMemoryLaneBuffer("high");
-        InMemoryLaneBuffer low = new InMemoryLaneBuffer("low");
+        MemoryLaneBuffer high = ItSupport.buffer("high");
+        MemoryLaneBuffer low = ItSupport.buffer("low");
         try (Forwarder f = forwarder(ledger, List.of(new Lane(low, 5), new Lane(high, 1)),
                 settings(kafka.bootstrapServers()).withBatch(500, 1024 * 1024, Duration.ofMillis(20)))) {
             f.start();
@@ -198,8 +199,8 @@ class OutageIT {
         String topic = "out6.telemetry";
         kafka.createTopic(topic, 2, false);
         Ledger ledger = new Ledger("site-out6", "gw-1");
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer first = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer first = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(first, topic, 1_000, 5, 300);
         Forwarder f = forwarder(ledger, List.of(new Lane(first, 0)), settings(kafka.bootstrapServers()));
         f.start();
@@ -219,7 +220,7 @@ class OutageIT {
 
         store.forceReplicatedIndex(-1);
         kafka.restart();
-        InMemoryLaneBuffer second = new InMemoryLaneBuffer("main", store);
+        MemoryLaneBuffer second = MemoryLaneBuffer.unbounded("main", store);
         ledger.append(second, topic, 500, 5, 300);
         try (Forwarder g = forwarder(ledger, List.of(new Lane(second, 0)), settings(kafka.bootstrapServers()))) {
             g.start();

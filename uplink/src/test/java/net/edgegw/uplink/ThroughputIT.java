@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.storeforward.MemoryLaneBuffer;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import net.edgegw.testkit.EmbeddedKafka;
@@ -40,7 +41,7 @@ class ThroughputIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
             kafka.createTopic("tp.telemetry", 3, false);
             ItSupport.Ledger ledger = new ItSupport.Ledger("site-tp", "gw-1");
-            InMemoryLaneBuffer buffer = new InMemoryLaneBuffer("main");
+            MemoryLaneBuffer buffer = ItSupport.buffer("main");
             ledger.append(buffer, "tp.telemetry", n, 50, size);
             MetricRegistry metrics = new MetricRegistry();
             java.util.Map<String, String> props = new java.util.HashMap<>();

@@ -31,7 +31,7 @@ class WireContractTest {
         Envelope e = envelope("router-1", "link down");
         BufferedRecord br = new BufferedRecord("telemetry.syslog", e.key().getBytes(StandardCharsets.UTF_8),
                 SourceKind.SYSLOG, e.receivedAt().toEpochMilli(), EnvelopeJson.encodeBody(e));
-        IdempotentLane lane = new IdempotentLane(new Lane(new InMemoryLaneBuffer("alarms"), 0), "site-7", "gw-1",
+        IdempotentLane lane = new IdempotentLane(new Lane(ItSupport.buffer("alarms"), 0), "site-7", "gw-1",
                 UplinkSettings.defaults("localhost:1"), Clock.systemUTC(), null, 1 << 20);
 
         ProducerRecord<byte[], byte[]> pr = lane.toProducerRecord(new StoredRecord(42, br));

@@ -1,8 +1,5 @@
-package net.edgegw.uplink;
+package net.edgegw.storeforward;
 
-import net.edgegw.storeforward.BufferedRecord;
-import net.edgegw.storeforward.LaneReader;
-import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.SourceKind;
 import org.junit.jupiter.api.Test;
 
@@ -12,17 +9,24 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The test buffer itself must be right, or the uplink tests prove nothing. */
-class InMemoryLaneBufferTest {
+/**
+ * The in-memory buffer itself must be right, or the tests that use it (the property tests' model, the pipeline and
+ * uplink tests) prove nothing. Here in the unbounded shape the uplink tests use.
+ */
+class MemoryLaneBufferTest {
 
     static BufferedRecord rec(int i) {
         return new BufferedRecord("t", ("k" + i).getBytes(StandardCharsets.UTF_8), SourceKind.TCP, 0,
                 ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
     }
 
+    static MemoryLaneBuffer buffer(String lane) {
+        return MemoryLaneBuffer.unbounded(lane, MemoryLaneBuffer.Store.keepingReplicated());
+    }
+
     @Test
     void pollsInOrderWithinLimitsAndSeeks() {
-        InMemoryLaneBuffer b = new InMemoryLaneBuffer("l");
+        MemoryLaneBuffer b = buffer("l");
         for (int i = 0; i < 10; i++) {
             assertThat(b.append(rec(i), Duration.ZERO)).isEqualTo(i);
         }
@@ -39,8 +43,8 @@ class InMemoryLaneBufferTest {
 
     @Test
     void persistedStoreSurvivesRecreationAndHintOnlyMovesForward() {
-        InMemoryLaneBuffer.Store store = new InMemoryLaneBuffer.Store();
-        InMemoryLaneBuffer a = new InMemoryLaneBuffer("l", store);
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer a = MemoryLaneBuffer.unbounded("l", store);
         for (int i = 0; i < 5; i++) {
             a.append(rec(i), Duration.ZERO);
         }
@@ -49,7 +53,7 @@ class InMemoryLaneBufferTest {
         assertThat(a.replicatedIndex()).isEqualTo(3);
         assertThat(a.backlog().records()).isEqualTo(1);
         a.close();
-        InMemoryLaneBuffer b = new InMemoryLaneBuffer("l", store);
+        MemoryLaneBuffer b = MemoryLaneBuffer.unbounded("l", store);
         assertThat(b.replicatedIndex()).isEqualTo(3);
         assertThat(b.append(rec(5), Duration.ZERO)).isEqualTo(5);
         assertThat(b.reader(3).poll(10, 1 << 20, Duration.ZERO)).extracting(StoredRecord::index)
@@ -60,7 +64,7 @@ class InMemoryLaneBufferTest {
 
     @Test
     void pollWakesUpOnAppend() throws Exception {
-        InMemoryLaneBuffer b = new InMemoryLaneBuffer("l");
+        MemoryLaneBuffer b = buffer("l");
         LaneReader r = b.reader(-1);
         Thread t = new Thread(() -> {
             try {
@@ -79,7 +83,7 @@ class InMemoryLaneBufferTest {
 
     @Test
     void ensureIndexesAboveSkipsAhead() {
-        InMemoryLaneBuffer b = new InMemoryLaneBuffer("l");
+        MemoryLaneBuffer b = buffer("l");
         assertThat(b.append(rec(0), Duration.ZERO)).isEqualTo(0);
         b.ensureIndexesAbove(99);
         assertThat(b.append(rec(1), Duration.ZERO)).isEqualTo(100);
@@ -91,5 +95,41 @@ class InMemoryLaneBufferTest {
         assertThat(r.poll(10, 1 << 20, Duration.ZERO)).extracting(StoredRecord::index).containsExactly(100L, 101L);
         b.markReplicated(100);
         assertThat(b.backlog().records()).isEqualTo(1);
+    }
+
+    @Test
+    void keptReplicatedRecordsAreReadAgainAfterTheHintWentBack() {
+        MemoryLaneBuffer.Store store = MemoryLaneBuffer.Store.keepingReplicated();
+        MemoryLaneBuffer a = MemoryLaneBuffer.unbounded("l", store);
+        for (int i = 0; i < 4; i++) {
+            a.append(rec(i), Duration.ZERO);
+        }
+        a.markReplicated(3);
+        assertThat(store.replicated()).isEqualTo(3);
+        assertThat(store.lastIndex()).isEqualTo(3);
+        a.close();
+        assertThat(a.append(rec(9), Duration.ZERO)).isEqualTo(-1);
+        store.forceReplicatedIndex(1); // as if the last confirmations were lost in a crash
+        MemoryLaneBuffer b = MemoryLaneBuffer.unbounded("l", store);
+        assertThat(b.backlog().records()).isEqualTo(2);
+        assertThat(b.backlog().appended()).isZero();
+        assertThat(b.reader(b.replicatedIndex()).poll(10, 1 << 20, Duration.ZERO)).extracting(StoredRecord::index)
+                .containsExactly(2L, 3L);
+    }
+
+    @Test
+    void aDefaultStoreRemovesReplicatedRecordsButKeepsTheLastIndex() {
+        MemoryLaneBuffer.Store store = new MemoryLaneBuffer.Store();
+        MemoryLaneBuffer a = MemoryLaneBuffer.unbounded("l", store);
+        for (int i = 0; i < 4; i++) {
+            a.append(rec(i), Duration.ZERO);
+        }
+        a.markReplicated(3);
+        assertThat(store.lastIndex()).isEqualTo(3);
+        assertThat(a.reader(-1).poll(10, 1 << 20, Duration.ZERO)).isEmpty();
+        List<StoredRecord> seen = new java.util.ArrayList<>();
+        a.scanNewest(10, seen::add);
+        assertThat(seen).isEmpty();
+        assertThat(MemoryLaneBuffer.unbounded("l", store).append(rec(4), Duration.ZERO)).isEqualTo(4);
     }
 }
