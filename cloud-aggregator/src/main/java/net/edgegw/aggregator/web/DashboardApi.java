@@ -136,8 +136,7 @@ final class DashboardApi {
     }
 
     /** The common part of every API answer: completeness, who is missing, when. */
-    @SafeVarargs
-    final Map<String, Object> page(ClusterQuery.Gathered<?>... parts) {
+    Map<String, Object> page(ClusterQuery.Gathered<?>... parts) {
         boolean partial = false;
         boolean rebalancing = false;
         Map<String, ClusterQuery.Missing> missing = new LinkedHashMap<>();
