@@ -6,6 +6,7 @@ import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.aggregator.model.Alarm;
 import net.edgegw.aggregator.model.SiteSnapshot.SiteState;
 import net.edgegw.testkit.EmbeddedKafka;
+import net.edgegw.web.LoginThrottle;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;

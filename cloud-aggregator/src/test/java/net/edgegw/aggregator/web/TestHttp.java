@@ -2,6 +2,7 @@ package net.edgegw.aggregator.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import net.edgegw.aggregator.model.HealthJson;
+import net.edgegw.web.WebTls;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -42,7 +43,7 @@ final class TestHttp {
 
     static SSLContext trusting(Path certPem) {
         try {
-            List<X509Certificate> certs = DashboardTls.readCertificates(certPem);
+            List<X509Certificate> certs = WebTls.readCertificates(certPem);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             for (int i = 0; i < certs.size(); i++) {

@@ -1,4 +1,4 @@
-package net.edgegw.aggregator.web;
+package net.edgegw.web;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -12,12 +12,12 @@ import java.util.Map;
  * the same window, which also bounds the CPU spent on PBKDF2. A refused attempt is not checked at all. The per-client
  * table is bounded ({@link #MAX_CLIENTS}, least recently used dropped). Thread-safe (synchronized; logins are rare).
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
-    static final long WINDOW_MS = 60_000;
-    static final int PER_CLIENT_FAILURES = 5;
-    static final int GLOBAL_ATTEMPTS = 60;
-    static final int MAX_CLIENTS = 10_000;
+    public static final long WINDOW_MS = 60_000;
+    public static final int PER_CLIENT_FAILURES = 5;
+    public static final int GLOBAL_ATTEMPTS = 60;
+    public static final int MAX_CLIENTS = 10_000;
 
     private final Clock clock;
     private final Deque<Long> global = new ArrayDeque<>();
@@ -28,7 +28,7 @@ final class LoginThrottle {
         }
     };
 
-    LoginThrottle(Clock clock) {
+    public LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
@@ -36,7 +36,7 @@ final class LoginThrottle {
      * Reserves an attempt for {@code client}: 0 if it may proceed, else the number of seconds to wait
      * (for {@code Retry-After}).
      */
-    synchronized long tryAcquire(String client) {
+    public synchronized long tryAcquire(String client) {
         long now = clock.millis();
         expire(global, now);
         Deque<Long> f = failures.get(client);
@@ -53,11 +53,13 @@ final class LoginThrottle {
         return 0;
     }
 
-    synchronized void failed(String client) {
+    /** Counts a failed login of {@code client}. */
+    public synchronized void failed(String client) {
         failures.computeIfAbsent(client, k -> new ArrayDeque<>()).addLast(clock.millis());
     }
 
-    synchronized void succeeded(String client) {
+    /** Forgets the failures of {@code client} after a successful login. */
+    public synchronized void succeeded(String client) {
         failures.remove(client);
     }
 

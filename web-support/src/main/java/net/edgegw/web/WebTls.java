@@ -1,4 +1,4 @@
-package net.edgegw.aggregator.web;
+package net.edgegw.web;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -57,25 +57,27 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The dashboard's TLS key material: a configured PEM certificate chain and private key, or a self-signed
- * certificate generated once and kept under {@code <stateDir>/dashboard-tls/} ({@code cert.pem}, {@code key.pem},
+ * A web server's TLS key material: a configured PEM certificate chain and private key, or a self-signed
+ * certificate generated once and kept in a directory of the program's state ({@code cert.pem}, {@code key.pem},
  * owner-only permissions) so that its fingerprint stays the same across restarts. It is generated again only
- * when it expires within {@link #RENEW_BEFORE} or does not name the advertised host. Immutable after load.
+ * when it expires within {@link #RENEW_BEFORE} or does not name every host it must name.
+ *
+ * <p>{@code label} is the program's configuration section ({@code dashboard}, {@code web}): messages name the
+ * settings as {@code <label>.tlsCert}. Immutable after load, thread-safe.
  */
-final class DashboardTls {
+public final class WebTls {
 
-    static final String DIR = "dashboard-tls";
     static final Duration VALIDITY = Duration.ofDays(825);
     static final Duration RENEW_BEFORE = Duration.ofDays(30);
 
-    private static final Logger LOG = LoggerFactory.getLogger(DashboardTls.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WebTls.class);
 
     private final KeyStore keyStore;
     private final char[] keyStorePassword;
     private final List<X509Certificate> chain;
     private final boolean generated;
 
-    private DashboardTls(PrivateKey key, List<X509Certificate> chain, boolean generated) {
+    private WebTls(String label, PrivateKey key, List<X509Certificate> chain, boolean generated) {
         this.chain = List.copyOf(chain);
         this.generated = generated;
         byte[] pw = new byte[24];
@@ -84,32 +86,34 @@ final class DashboardTls {
         try {
             keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
-            keyStore.setKeyEntry("dashboard", key, keyStorePassword, chain.toArray(new X509Certificate[0]));
+            keyStore.setKeyEntry(label, key, keyStorePassword, chain.toArray(new X509Certificate[0]));
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build the dashboard key store", e);
+            throw new IllegalStateException("cannot build the " + label + " key store", e);
         }
     }
 
-    /** Loads a configured PEM chain + key. */
-    static DashboardTls fromPem(Path certFile, Path keyFile) {
+    /** Loads a configured PEM chain + unencrypted key (PKCS#8, EC or RSA). */
+    public static WebTls fromPem(String label, Path certFile, Path keyFile) {
         try {
             List<X509Certificate> chain = readCertificates(certFile);
             if (chain.isEmpty()) {
-                throw new IllegalStateException("dashboard.tlsCert " + certFile + " holds no PEM certificate");
+                throw new IllegalStateException(label + ".tlsCert " + certFile + " holds no PEM certificate");
             }
             PrivateKey key = readKey(keyFile);
-            return new DashboardTls(key, chain, false);
+            return new WebTls(label, key, chain, false);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read dashboard TLS files " + certFile + ", " + keyFile + ": " + e, e);
+            throw new IllegalStateException("cannot read " + label + " TLS files " + certFile + ", " + keyFile + ": "
+                    + e, e);
         }
     }
 
     /**
-     * The self-signed certificate in {@code <stateDir>/dashboard-tls/}, generated (or renewed) when missing,
-     * expiring, unreadable or not naming every host in {@code hosts}.
+     * The self-signed certificate in {@code dir}, generated (or renewed) when missing, expiring, unreadable or not
+     * naming every host in {@code hosts} (besides {@code localhost}, {@code 127.0.0.1} and this machine's name).
+     *
+     * @param subject the certificate's subject, e.g. {@code CN=edgegw cloud-aggregator dashboard,O=edgegw}
      */
-    static DashboardTls selfSigned(Path stateDir, Collection<String> hosts) {
-        Path dir = stateDir.resolve(DIR);
+    public static WebTls selfSigned(String label, Path dir, String subject, Collection<String> hosts) {
         Path certFile = dir.resolve("cert.pem");
         Path keyFile = dir.resolve("key.pem");
         Set<String> names = subjectNames(hosts);
@@ -121,12 +125,12 @@ final class DashboardTls {
                 Set<String> have = sanNames(cert);
                 boolean expiring = cert.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE));
                 if (!expiring && have.containsAll(names)) {
-                    return new DashboardTls(key, chain, true);
+                    return new WebTls(label, key, chain, true);
                 }
-                LOG.warn("dashboard self-signed certificate in {} is {}: generating a new one (its fingerprint changes)",
-                        dir, expiring ? "expiring" : "missing host names " + difference(names, have));
+                LOG.warn("{} self-signed certificate in {} is {}: generating a new one (its fingerprint changes)",
+                        label, dir, expiring ? "expiring" : "missing host names " + difference(names, have));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                LOG.warn("dashboard self-signed certificate in {} is unreadable ({}): generating a new one", dir,
+                LOG.warn("{} self-signed certificate in {} is unreadable ({}): generating a new one", label, dir,
                         e.toString());
             }
         }
@@ -134,16 +138,16 @@ final class DashboardTls {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
             KeyPair kp = g.generateKeyPair();
-            X509Certificate cert = generate(kp, names);
+            X509Certificate cert = generate(kp, subject, names);
             Files.createDirectories(dir);
             writeOwnerOnly(keyFile, pem(new PemObject("PRIVATE KEY", kp.getPrivate().getEncoded()))); // PKCS#8
             writeOwnerOnly(certFile, pem(cert));
-            LOG.info("dashboard: generated a self-signed TLS certificate in {} for {}", dir, names);
-            return new DashboardTls(kp.getPrivate(), List.of(cert), true);
+            LOG.info("{}: generated a self-signed TLS certificate in {} for {}", label, dir, names);
+            return new WebTls(label, kp.getPrivate(), List.of(cert), true);
         } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IllegalStateException("cannot generate the dashboard TLS certificate", e);
+            throw new IllegalStateException("cannot generate the " + label + " TLS certificate", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the dashboard TLS certificate in " + dir, e);
+            throw new UncheckedIOException("cannot store the " + label + " TLS certificate in " + dir, e);
         }
     }
 
@@ -155,20 +159,23 @@ final class DashboardTls {
         return keyStorePassword.clone();
     }
 
-    X509Certificate certificate() {
+    /** The leaf certificate. */
+    public X509Certificate certificate() {
         return chain.get(0);
     }
 
-    boolean generated() {
+    /** Whether this is the generated self-signed certificate (not a configured one). */
+    public boolean generated() {
         return generated;
     }
 
     /** SHA-256 of the leaf certificate (DER), upper-case hex pairs joined by colons, as browsers show it. */
-    String fingerprint() {
+    public String fingerprint() {
         return fingerprint(certificate());
     }
 
-    static String fingerprint(X509Certificate cert) {
+    /** {@link #fingerprint()} of any certificate. */
+    public static String fingerprint(X509Certificate cert) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(d);
@@ -177,10 +184,10 @@ final class DashboardTls {
         }
     }
 
-    private static X509Certificate generate(KeyPair kp, Set<String> names)
+    private static X509Certificate generate(KeyPair kp, String subjectName, Set<String> names)
             throws GeneralSecurityException, OperatorCreationException, IOException {
         Instant now = Instant.now();
-        X500Name subject = new X500Name("CN=edgegw cloud-aggregator dashboard,O=edgegw");
+        X500Name subject = new X500Name(subjectName);
         BigInteger serial = new BigInteger(127, new SecureRandom());
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial,
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, kp.getPublic());
@@ -232,7 +239,8 @@ final class DashboardTls {
         return h.matches("[0-9.]+") || h.contains(":");
     }
 
-    static List<X509Certificate> readCertificates(Path file) throws IOException {
+    /** Every certificate in a PEM file, in file order. */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
         List<X509Certificate> out = new ArrayList<>();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o;

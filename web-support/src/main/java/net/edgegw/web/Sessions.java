@@ -1,4 +1,4 @@
-package net.edgegw.aggregator.web;
+package net.edgegw.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,16 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * looks sessions up by it. At most {@link #MAX_SESSIONS} live sessions: the least recently used is dropped first.
  * Thread-safe.
  */
-final class Sessions {
+public final class Sessions {
 
     static final int MAX_SESSIONS = 1_000;
 
-    /** One login. {@code lastSeen} moves on every authenticated request. */
-    static final class Session {
-        final String username;
-        final String csrf;
-        final long createdMs;
-        volatile long lastSeenMs;
+    /** One login. {@code lastSeen} moves on every authenticated request. Thread-safe. */
+    public static final class Session {
+        private final String username;
+        private final String csrf;
+        private final long createdMs;
+        private volatile long lastSeenMs;
 
         Session(String username, String csrf, long nowMs) {
             this.username = username;
@@ -36,15 +36,30 @@ final class Sessions {
             this.lastSeenMs = nowMs;
         }
 
+        /** Who logged in. */
+        public String username() {
+            return username;
+        }
+
+        /** This session's CSRF token (sent by {@code GET /api/session}, expected in {@code X-CSRF-Token}). */
+        public String csrf() {
+            return csrf;
+        }
+
+        /** When the login happened (epoch milliseconds). */
+        public long createdMs() {
+            return createdMs;
+        }
+
         /** Constant-time comparison of a presented CSRF token with this session's. */
-        boolean csrfMatches(String presented) {
+        public boolean csrfMatches(String presented) {
             return presented != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.US_ASCII),
                     presented.getBytes(StandardCharsets.US_ASCII));
         }
     }
 
     /** A new session: the token for the cookie and the session. */
-    record Created(String token, Session session) {
+    public record Created(String token, Session session) {
     }
 
     private final Map<String, Session> byHash = new ConcurrentHashMap<>();
@@ -52,12 +67,13 @@ final class Sessions {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    Sessions(Duration idleTimeout, Clock clock) {
+    public Sessions(Duration idleTimeout, Clock clock) {
         this.idleTimeout = idleTimeout;
         this.clock = clock;
     }
 
-    Created create(String username) {
+    /** A new session for {@code username} (the least recently used one is dropped at {@link #MAX_SESSIONS}). */
+    public Created create(String username) {
         long now = clock.millis();
         if (byHash.size() >= MAX_SESSIONS) {
             purgeExpired();
@@ -73,14 +89,14 @@ final class Sessions {
     }
 
     /** The live session for a cookie token, touching it; empty if unknown or idle for longer than the timeout. */
-    Optional<Session> touch(String token) {
+    public Optional<Session> touch(String token) {
         Optional<Session> s = peek(token);
         s.ifPresent(x -> x.lastSeenMs = clock.millis());
         return s;
     }
 
     /** Like {@link #touch} without extending the session (live-update pushes do not keep a session alive). */
-    Optional<Session> peek(String token) {
+    public Optional<Session> peek(String token) {
         if (token == null || token.isEmpty() || token.length() > 100) {
             return Optional.empty();
         }
@@ -96,21 +112,25 @@ final class Sessions {
         return Optional.of(s);
     }
 
-    boolean isLive(Session s) {
+    /** Whether {@code s} is still logged in (not expired, not logged out). */
+    public boolean isLive(Session s) {
         return !expired(s) && byHash.containsValue(s);
     }
 
-    void invalidate(String token) {
+    /** Ends the session of a cookie token (logout); unknown tokens are ignored. */
+    public void invalidate(String token) {
         if (token != null) {
             byHash.remove(hash(token));
         }
     }
 
-    void purgeExpired() {
+    /** Drops every expired session. */
+    public void purgeExpired() {
         byHash.entrySet().removeIf(e -> expired(e.getValue()));
     }
 
-    int size() {
+    /** The number of sessions held (live or not yet purged). */
+    public int size() {
         return byHash.size();
     }
 

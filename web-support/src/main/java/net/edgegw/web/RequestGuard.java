@@ -1,0 +1,109 @@
+package net.edgegw.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The first before-handler of every request: security headers, the request size limit, then what the
+ * {@link AccessRule} asks: nothing more ({@link Access#OWN}), an {@code Origin} check on public posts, or a live
+ * session (401 JSON for the API and other methods, 303 to {@code /login} for pages) and, on a state change, the
+ * same {@code Origin} and the session's CSRF token (header {@link WebServer#CSRF_HEADER}, or the form field
+ * {@code _csrf} of a plain form post). The session is left in the request attribute {@link #SESSION_ATTRIBUTE}.
+ * Immutable, thread-safe.
+ */
+final class RequestGuard implements Handler {
+
+    static final String SESSION_ATTRIBUTE = "session";
+
+    private final AccessRule rule;
+    private final Sessions sessions;
+    private final SessionCookie cookie;
+    private final boolean tls;
+    private final String cacheablePrefix;
+    private final long maxRequestBytes;
+
+    RequestGuard(AccessRule rule, Sessions sessions, SessionCookie cookie, boolean tls, String cacheablePrefix,
+                 long maxRequestBytes) {
+        this.rule = rule;
+        this.sessions = sessions;
+        this.cookie = cookie;
+        this.tls = tls;
+        this.cacheablePrefix = cacheablePrefix;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        String path = ctx.path();
+        HandlerType m = ctx.method();
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Referrer-Policy", "same-origin"); // "no-referrer" would make browsers send Origin: null
+        ctx.header("Content-Security-Policy", WebServer.CSP);
+        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
+        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+        ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
+        if (cacheablePrefix == null || !path.startsWith(cacheablePrefix)) {
+            ctx.header("Cache-Control", "no-store");
+        }
+        if (tls) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+        long length = ctx.req().getContentLengthLong();
+        if (length > maxRequestBytes) {
+            throw new HttpError(413, "request too large", "at most " + maxRequestBytes + " bytes");
+        }
+        Access access = rule.access(m, path);
+        if (access == Access.OWN) {
+            return;
+        }
+        if (access == Access.PUBLIC) {
+            if (m == HandlerType.POST) {
+                checkOrigin(ctx);
+            }
+            return;
+        }
+        Optional<Sessions.Session> s = sessions.touch(ctx.cookie(cookie.name()));
+        if (s.isEmpty()) {
+            if (path.startsWith("/api/") || m != HandlerType.GET) {
+                throw new HttpError(401, "login required", "no valid session (expired or logged out)");
+            }
+            throw HttpError.redirect("/login");
+        }
+        if (m != HandlerType.GET && m != HandlerType.HEAD && m != HandlerType.OPTIONS) {
+            checkOrigin(ctx);
+            String token = ctx.header(WebServer.CSRF_HEADER);
+            if (token == null && ctx.contentType() != null
+                    && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
+                token = ctx.formParam("_csrf");
+            }
+            if (!s.get().csrfMatches(token)) {
+                throw new HttpError(403, "CSRF token missing or wrong", "send the header " + WebServer.CSRF_HEADER
+                        + " from GET /api/session");
+            }
+        }
+        ctx.attribute(SESSION_ATTRIBUTE, s.get());
+    }
+
+    /** Cross-site form posts are refused even before the CSRF check: the Origin must be this server. */
+    static void checkOrigin(Context ctx) {
+        String origin = ctx.header("Origin");
+        if (origin == null) {
+            return; // not a browser (or a very old one): the CSRF token still applies
+        }
+        String host = ctx.header("Host");
+        String authority;
+        try {
+            authority = URI.create(origin).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            authority = null;
+        }
+        if (authority == null || host == null || !authority.equalsIgnoreCase(host)) {
+            throw new HttpError(403, "cross-origin request refused", null);
+        }
+    }
+}
