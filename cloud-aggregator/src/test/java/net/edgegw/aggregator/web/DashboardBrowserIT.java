@@ -142,8 +142,11 @@ class DashboardBrowserIT {
         }
     }
 
+    /** A wait that looks an element up again when a live update redrew it between the lookup and the read. */
     private static WebDriverWait waitUp(int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 
     private static void shot(String name) throws IOException {
