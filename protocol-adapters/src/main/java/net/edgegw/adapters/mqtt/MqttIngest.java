@@ -6,6 +6,7 @@ import net.edgegw.core.Envelope;
 import net.edgegw.core.MqttFields;
 import net.edgegw.core.Payloads;
 import net.edgegw.core.Rejections;
+import net.edgegw.core.RecentRecords;
 import net.edgegw.core.SourceContext;
 import net.edgegw.core.SourceKind;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ final class MqttIngest {
     private final String gateway;
     private final Clock clock;
     private final Emitter emitter;
+    private final RecentRecords recent;
     private final Rejections rejections;
     private final MqttMetrics metrics;
     private final AckLedger ledger;
@@ -78,6 +80,7 @@ final class MqttIngest {
         this.gateway = ctx.gateway();
         this.clock = ctx.clock();
         this.emitter = ctx.emitter();
+        this.recent = ctx.recent();
         this.rejections = ctx.rejections();
         this.metrics = metrics;
         this.ledger = ledger;
@@ -190,7 +193,7 @@ final class MqttIngest {
         }
         boolean stored;
         try {
-            stored = emitter.holdsRecent(input, SourceKind.MQTT, p.receivedAt());
+            stored = recent.holdsRecent(input, SourceKind.MQTT, p.receivedAt());
         } catch (RuntimeException ex) {
             logError("could not look up the buffer for the message being stored at the last stop", ex);
             stored = false; // stored again if redelivered: a possible duplicate, never a loss
