@@ -10,7 +10,7 @@
  * (report errors with {@code in.error(in.child(key), message)}, end with {@code in.finish()}); {@code createSource}
  * builds the source. Copy {@code net.edgegw.adapters.tcp.TcpInputKind}; listening inputs use
  * {@link net.edgegw.adapters.net.ListenerSettings} and {@link net.edgegw.adapters.net.NettyServer}, per-input
- * counters and rejections {@link net.edgegw.adapters.net.InputMetrics}.</li>
+ * counters and rejections {@link net.edgegw.adapters.InputMetrics} and {@link net.edgegw.adapters.IngestSupport}.</li>
  * <li>Register it: the gateway's kinds are listed in {@code net.edgegw.gateway.config.Inputs}; nothing else changes
  * (no other input, no {@code instanceof}). The test {@code ExampleInputKindTest} adds a kind in a few dozen lines.</li>
  * </ol>
