@@ -1,7 +1,5 @@
 package net.edgegw.core;
 
-import java.time.Instant;
-
 /**
  * Where a source hands its records. Implementations are thread-safe: many source threads call them at once.
  */
@@ -17,17 +15,5 @@ public interface Emitter {
     /** As {@link #emit} but never waits: returns {@link Admission#BUFFER_FULL} instead (UDP, which cannot push back). */
     default Admission offer(Envelope e) {
         return emit(e);
-    }
-
-    /**
-     * Whether the durable buffer holds a record of {@code input} and {@code source} accepted at exactly
-     * {@code receivedAt}, searched among the newest records (about the last minute). For a source that must find out,
-     * after a crash, whether its last append landed before the process died (the MQTT input, to acknowledge a broker
-     * redelivery instead of storing it twice). False when not found or unknown (a non-durable buffer): the caller then
-     * stores the record again, which may duplicate it but never loses it. May read from disk: call it at start, not
-     * per record.
-     */
-    default boolean holdsRecent(String input, SourceKind source, Instant receivedAt) {
-        return false;
     }
 }

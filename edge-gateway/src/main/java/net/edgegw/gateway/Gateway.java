@@ -2,25 +2,20 @@ package net.edgegw.gateway;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
-import net.edgegw.adapters.net.Cidr;
-import net.edgegw.adapters.net.TlsSettings;
 import net.edgegw.storeforward.BufferSettings;
 import net.edgegw.storeforward.ChronicleLaneBuffer;
 import net.edgegw.storeforward.LaneBuffer;
 import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
+import net.edgegw.adapters.InputRegistry;
+import net.edgegw.core.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig;
-import net.edgegw.gateway.config.GatewayConfig.InputConfig;
+import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
-import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
-import net.edgegw.gateway.config.MqttInput;
-import net.edgegw.gateway.config.TcpInput;
 import net.edgegw.gateway.pipeline.Pipeline;
 import net.edgegw.gateway.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.Heartbeat;
 import net.edgegw.gateway.status.UplinkView;
-import net.edgegw.adapters.syslog.SyslogInputSettings;
-import net.edgegw.adapters.syslog.SyslogSource;
 import net.edgegw.uplink.Delivery;
 import net.edgegw.uplink.Forwarder;
 import net.edgegw.uplink.HeartbeatSender;
@@ -59,6 +54,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Clock clock;
     private final MetricRegistry metrics;
+    private final InputRegistry inputKinds;
     private final Map<String, LaneBuffer> lanes = new LinkedHashMap<>();
     private final List<Source> sources = new ArrayList<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
@@ -75,9 +71,15 @@ public final class Gateway implements AutoCloseable {
     private boolean closed;
 
     public Gateway(GatewayConfig config, Clock clock, MetricRegistry metrics) {
+        this(config, clock, metrics, Inputs.registry());
+    }
+
+    /** A gateway whose inputs are created by {@code inputKinds} (the registry the config was loaded with). */
+    public Gateway(GatewayConfig config, Clock clock, MetricRegistry metrics, InputRegistry inputKinds) {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.inputKinds = inputKinds;
     }
 
     /** Starts everything or throws (after closing what was started). */
@@ -120,16 +122,16 @@ public final class Gateway implements AutoCloseable {
         long hbMs = config.heartbeat().interval().toMillis();
         scheduler.scheduleAtFixedRate(this::sendHeartbeat, 0, hbMs, TimeUnit.MILLISECONDS);
 
-        SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections);
+        SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections, pipeline);
         for (InputConfig in : config.inputs()) {
-            Source src = createSource(in, metrics, config.dataDir().resolve("inputs").resolve(in.name()));
+            Source src = inputKinds.createSource(in, metrics, config.dataDir().resolve("inputs").resolve(in.name()));
             sources.add(src);
             src.start(ctx);
             if (src.boundAddress() != null) {
                 bound.put(in.name(), src.boundAddress());
-                LOG.info("input {} ({}) listening on {}", in.name(), describe(in), src.boundAddress());
+                LOG.info("input {} ({}) listening on {}", in.name(), in.describe(), src.boundAddress());
             } else {
-                LOG.info("input {} ({}) started", in.name(), describe(in));
+                LOG.info("input {} ({}) started", in.name(), in.describe());
             }
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
@@ -161,32 +163,6 @@ public final class Gateway implements AutoCloseable {
                 u.delivery() == GatewayConfig.Delivery.AT_LEAST_ONCE ? Delivery.AT_LEAST_ONCE : Delivery.EXACTLY_ONCE,
                 u.compression(), u.properties(), u.batchMaxRecords(), (int) u.batchMaxBytes(), u.batchWait(),
                 u.bandwidth(), d.checkpointsTopic(), d.backoffMin(), d.backoffMax());
-    }
-
-    static Source createSource(InputConfig in, MetricRegistry metrics, Path stateDir) {
-        if (in instanceof SyslogInput s) {
-            return new SyslogSource(syslogSettings(s), metrics);
-        } else if (in instanceof MqttInput m) {
-            return m.createSource(metrics, stateDir);
-        } else if (in instanceof TcpInput t) {
-            return t.createSource(metrics, stateDir);
-        }
-        throw new IllegalArgumentException("unknown input config " + in.getClass().getName());
-    }
-
-    private static String describe(InputConfig in) {
-        if (in instanceof SyslogInput s) {
-            return s.protocol().name().toLowerCase(java.util.Locale.ROOT) + " syslog";
-        }
-        return in instanceof MqttInput ? "mqtt" : "tcp";
-    }
-
-    static SyslogInputSettings syslogSettings(SyslogInput s) {
-        InetSocketAddress bind = new InetSocketAddress(s.bind().getHostString(), s.bind().getPort());
-        TlsSettings tls = s.tls() == null ? null : new TlsSettings(s.tls().cert(), s.tls().key(), s.tls().clientCa());
-        return new SyslogInputSettings(s.name(), SyslogInputSettings.Protocol.valueOf(s.protocol().name()), bind,
-                s.maxMessageBytes(), s.maxConnections(), s.idleTimeout(),
-                s.allow().stream().map(Cidr::parse).toList(), tls, s.timezone());
     }
 
     /** Where each input is listening (after start), by input name. */

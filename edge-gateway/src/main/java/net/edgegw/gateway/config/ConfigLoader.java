@@ -6,32 +6,28 @@ import net.edgegw.core.config.Fields;
 import net.edgegw.core.config.YamlDocument;
 import net.edgegw.storeforward.Overflow;
 import net.edgegw.storeforward.SyncMode;
+import net.edgegw.adapters.InputCommon;
+import net.edgegw.adapters.InputRegistry;
 import net.edgegw.core.Envelope;
+import net.edgegw.core.InputConfig;
 import net.edgegw.core.Headers;
 import net.edgegw.gateway.config.GatewayConfig.BufferConfig;
 import net.edgegw.gateway.config.GatewayConfig.DeadLetterConfig;
 import net.edgegw.gateway.config.GatewayConfig.Delivery;
 import net.edgegw.gateway.config.GatewayConfig.HeartbeatConfig;
-import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
 import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
-import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
-import net.edgegw.gateway.config.GatewayConfig.SyslogProtocol;
-import net.edgegw.gateway.config.GatewayConfig.Tls;
 import net.edgegw.gateway.config.GatewayConfig.UplinkConfig;
 import net.edgegw.gateway.config.GatewayConfig.WebConfig;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -53,19 +49,29 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads and validates a config file. */
+    /** Reads and validates a config file with the gateway's input kinds ({@link Inputs#registry()}). */
     public static GatewayConfig load(Path file) {
+        return load(file, Inputs.registry());
+    }
+
+    /** Reads and validates a config file; {@code inputs} knows the input kinds. */
+    public static GatewayConfig load(Path file, InputRegistry inputs) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException(List.of(new ConfigError("", 0, "cannot read " + file + ": " + e)));
         }
-        return parse(text, file.toAbsolutePath().getParent());
+        return parse(text, file.toAbsolutePath().getParent(), inputs);
     }
 
     /** Validates config text; relative paths are resolved against {@code baseDir}. */
     public static GatewayConfig parse(String text, Path baseDir) {
+        return parse(text, baseDir, Inputs.registry());
+    }
+
+    /** As {@link #parse(String, Path)} with the input kinds of {@code inputKinds}. */
+    public static GatewayConfig parse(String text, Path baseDir, InputRegistry inputKinds) {
         YamlDocument doc = YamlDocument.parse(text);
         List<ConfigError> errors = new ArrayList<>();
         Fields root = new Fields(doc, "", doc.root(), errors);
@@ -95,7 +101,7 @@ public final class ConfigLoader {
             root.error("inputs", "at least one input is required");
         }
         for (Fields in : inputItems) {
-            InputConfig ic = input(in, defaultLane, laneNames, baseDir);
+            InputConfig ic = input(in, defaultLane, laneNames, baseDir, inputKinds);
             if (ic != null) {
                 if (!inputNames.add(ic.name())) {
                     in.error(in.child("name"), "duplicate input name '" + ic.name() + "'");
@@ -164,7 +170,8 @@ public final class ConfigLoader {
         return out;
     }
 
-    private static InputConfig input(Fields in, String defaultLane, Set<String> lanes, Path baseDir) {
+    private static InputConfig input(Fields in, String defaultLane, Set<String> lanes, Path baseDir,
+                                     InputRegistry kinds) {
         String type = in.requiredString("type");
         String name = in.matching("name", null, NAME, "a valid input name (letters, digits, '.', '_', '-')");
         if (name == null && in.has("name") == false) {
@@ -178,74 +185,7 @@ public final class ConfigLoader {
         if (type == null) {
             return null;
         }
-        switch (type) {
-            case "syslog" -> {
-                SyslogProtocol protocol = in.enumValue("protocol", SyslogProtocol.class, SyslogProtocol.UDP);
-                InetSocketAddress bind = in.address("bind", protocol == SyslogProtocol.TLS ? "0.0.0.0:6514" : "0.0.0.0:514");
-                int maxMessage = (int) in.size("maxMessageBytes", 64 * 1024, 480, 256L << 10);
-                int maxConnections = in.integer("maxConnections", 1000, 1, 1_000_000);
-                Duration idle = in.duration("idleTimeout", Duration.ofMinutes(10), Duration.ofSeconds(1));
-                List<String> allow = in.stringList("allow");
-                for (int i = 0; i < allow.size(); i++) {
-                    if (!looksLikeCidr(allow.get(i))) {
-                        in.error(in.child("allow") + "[" + i + "]", "'" + allow.get(i)
-                                + "' is not an address or CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
-                    }
-                }
-                ZoneId zone = ZoneId.of("UTC");
-                String tz = in.string("timezone", "UTC");
-                try {
-                    zone = ZoneId.of(tz);
-                } catch (DateTimeException e) {
-                    in.error(in.child("timezone"), "'" + tz + "' is not a time zone id such as UTC or Europe/Paris");
-                }
-                Tls tls = null;
-                Fields t = in.object("tls");
-                if (in.has("tls") || protocol == SyslogProtocol.TLS) {
-                    tls = tls(t, baseDir, protocol == SyslogProtocol.TLS);
-                }
-                t.finish();
-                in.finish();
-                return new SyslogInput(name, protocol, bind, maxMessage, maxConnections, idle, List.copyOf(allow), tls,
-                        zone, lane, topic);
-            }
-            case "mqtt" -> {
-                return MqttInputParser.parse(in, name, lane, topic, baseDir);
-            }
-            case "tcp" -> {
-                return TcpInputParser.parse(in, name, lane, topic, baseDir);
-            }
-            default -> {
-                in.error(in.child("type"), "unknown input type '" + type + "' (supported: syslog, mqtt, tcp)");
-                return null;
-            }
-        }
-    }
-
-    static Tls tls(Fields t, Path baseDir, boolean required) {
-        String cert = t.string("cert", null);
-        String key = t.string("key", null);
-        String ca = t.string("clientCa", null);
-        if (cert == null || key == null) {
-            t.error(t.path(), (required ? "protocol tls needs " : "") + "tls.cert and tls.key (PEM files)");
-            return null;
-        }
-        Tls tls = new Tls(resolve(baseDir, cert), resolve(baseDir, key), ca == null ? null : resolve(baseDir, ca));
-        for (String k : new String[]{"cert", "key", "clientCa"}) {
-            Path p = switch (k) {
-                case "cert" -> tls.cert();
-                case "key" -> tls.key();
-                default -> tls.clientCa();
-            };
-            if (p != null && !Files.isReadable(p)) {
-                t.error(t.child(k), "file not found or not readable: " + p);
-            }
-        }
-        return tls;
-    }
-
-    static Path resolve(Path base, String p) {
-        return base == null ? Path.of(p) : base.resolve(p).normalize();
+        return kinds.parse(type, in, new InputCommon(name, lane, topic, baseDir));
     }
 
     private static RouteConfig route(Fields r, Set<String> lanes, Set<String> inputs) {
@@ -298,21 +238,6 @@ public final class ConfigLoader {
         u.finish();
         return new UplinkConfig(bootstrap, delivery, compression, bandwidth, batchMaxRecords, batchMaxBytes, batchWait,
                 Map.copyOf(props));
-    }
-
-    static boolean looksLikeCidr(String s) {
-        int slash = s.indexOf('/');
-        String addr = slash < 0 ? s : s.substring(0, slash);
-        if (!addr.matches("[0-9.]+|[0-9a-fA-F:.]+") || !addr.matches(".*[.:].*")) {
-            return false;
-        }
-        try {
-            InetAddress a = InetAddress.getByName(addr); // literal only: no DNS lookup for these characters
-            int max = a.getAddress().length * 8;
-            return slash < 0 || Integer.parseInt(s.substring(slash + 1)) <= max;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private static String defaultGatewayId() {

@@ -3,43 +3,24 @@ package net.edgegw.gateway.config;
 import net.edgegw.storeforward.Overflow;
 import net.edgegw.storeforward.SyncMode;
 
+import net.edgegw.core.InputConfig;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The validated, immutable gateway configuration (produced only by {@link ConfigLoader}). See docs/configuration.md.
  *
+ * @param inputs the inputs, each of the kind of its {@code type:} (see {@link Inputs})
  * @param hash SHA-256 of the config file text, reported in heartbeats
  */
 public record GatewayConfig(String site, String gateway, Path dataDir, List<InputConfig> inputs, BufferConfig buffer,
                             List<LaneConfig> lanes, List<RouteConfig> routes, Map<String, String> tags,
                             UplinkConfig uplink, HeartbeatConfig heartbeat, DeadLetterConfig deadLetter,
                             WebConfig web, String hash) {
-
-    /** An input of any type. */
-    public sealed interface InputConfig permits SyslogInput, MqttInput, TcpInput {
-        String name();
-
-        /** Lane for this input's records unless a route says otherwise. */
-        String lane();
-
-        /** Topic override, or null for the default topic of the source kind. */
-        String topic();
-    }
-
-    public enum SyslogProtocol { UDP, TCP, TLS }
-
-    public record Tls(Path cert, Path key, Path clientCa) {
-    }
-
-    public record SyslogInput(String name, SyslogProtocol protocol, InetSocketAddress bind, int maxMessageBytes,
-                              int maxConnections, Duration idleTimeout, List<String> allow, Tls tls, ZoneId timezone,
-                              String lane, String topic) implements InputConfig {
-    }
 
     public record BufferConfig(long maxBytes, Duration maxAge, Overflow overflow, SyncMode sync,
                                Duration syncInterval) {

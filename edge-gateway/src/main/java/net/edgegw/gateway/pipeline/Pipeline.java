@@ -11,9 +11,10 @@ import net.edgegw.core.Envelope;
 import net.edgegw.core.EnvelopeJson;
 import net.edgegw.core.Headers;
 import net.edgegw.core.Rejections;
+import net.edgegw.core.RecentRecords;
 import net.edgegw.core.SourceKind;
 import net.edgegw.gateway.config.GatewayConfig;
-import net.edgegw.gateway.config.GatewayConfig.InputConfig;
+import net.edgegw.core.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
 
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ import java.util.Map;
  * <p>Routing: the first route whose match fields all match decides (drop, lane, topic); otherwise the input's own
  * lane and topic, else the default topic of the source kind (SPEC section 3).
  */
-public final class Pipeline implements Emitter, AutoCloseable {
+public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
 
     private static final Duration BLOCK_SLICE = Duration.ofMillis(500);
 

@@ -4,8 +4,8 @@ import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
 import net.edgegw.storeforward.Overflow;
 import net.edgegw.storeforward.SyncMode;
-import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
-import net.edgegw.gateway.config.GatewayConfig.SyslogProtocol;
+import net.edgegw.adapters.syslog.SyslogInput;
+import net.edgegw.adapters.syslog.SyslogInputSettings.Protocol;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -43,11 +43,11 @@ class ConfigLoaderTest {
         assertThat(c.lanes()).extracting(GatewayConfig.LaneConfig::name).containsExactly("default");
         assertThat(c.inputs()).hasSize(2);
         SyslogInput udp = (SyslogInput) c.inputs().get(0);
-        assertThat(udp.protocol()).isEqualTo(SyslogProtocol.UDP);
-        assertThat(udp.bind().getHostString()).isEqualTo("0.0.0.0");
-        assertThat(udp.bind().getPort()).isEqualTo(514);
-        assertThat(udp.maxMessageBytes()).isEqualTo(65536);
-        assertThat(udp.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(udp.settings().protocol()).isEqualTo(Protocol.UDP);
+        assertThat(udp.settings().bind().getHostString()).isEqualTo("0.0.0.0");
+        assertThat(udp.settings().bind().getPort()).isEqualTo(514);
+        assertThat(udp.settings().maxMessageBytes()).isEqualTo(65536);
+        assertThat(udp.settings().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(udp.lane()).isEqualTo("default");
         assertThat(c.heartbeat().topic()).isEqualTo("edge.heartbeats");
         assertThat(c.deadLetter().topic()).isEqualTo("telemetry.deadletter");

@@ -2,6 +2,7 @@ package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
+import net.edgegw.adapters.mqtt.MqttInput;
 import net.edgegw.adapters.mqtt.MqttInputSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

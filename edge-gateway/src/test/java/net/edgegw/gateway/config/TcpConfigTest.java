@@ -2,6 +2,8 @@ package net.edgegw.gateway.config;
 
 import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
+import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.tcp.TcpInput;
 import net.edgegw.adapters.tcp.TcpInputSettings;
 import net.edgegw.adapters.tcp.TcpInputSettings.Format;
 import net.edgegw.adapters.tcp.TcpInputSettings.Precision;
@@ -35,21 +37,21 @@ class TcpConfigTest {
                 Path.of("/etc"));
         TcpInput t = (TcpInput) c.inputs().get(0);
         assertThat(t.name()).isEqualTo("collector");
-        assertThat(t.format()).isEqualTo(Format.NDJSON);
-        assertThat(t.bind().getPort()).isEqualTo(5170);
-        assertThat(t.precision()).isEqualTo(Precision.NS);
-        assertThat(t.hostField()).isNull();
-        assertThat(t.maxLineBytes()).isEqualTo(64 * 1024);
-        assertThat(t.maxConnections()).isEqualTo(1000);
-        assertThat(t.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(t.allow()).isEmpty();
-        assertThat(t.tls()).isNull();
+        assertThat(t.settings().format()).isEqualTo(Format.NDJSON);
+        assertThat(t.settings().bind().getPort()).isEqualTo(5170);
+        assertThat(t.settings().precision()).isEqualTo(Precision.NS);
+        assertThat(t.settings().hostField()).isNull();
+        assertThat(t.settings().maxLineBytes()).isEqualTo(64 * 1024);
+        assertThat(t.settings().maxConnections()).isEqualTo(1000);
+        assertThat(t.settings().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(t.settings().allow()).isEmpty();
+        assertThat(t.settings().tls()).isNull();
         assertThat(t.lane()).isEqualTo("default");
         assertThat(t.topic()).isNull();
         TcpInputSettings s = t.settings();
         assertThat(s.bind().getHostString()).isEqualTo("0.0.0.0");
         assertThat(s.format()).isEqualTo(Format.NDJSON);
-        assertThat(t.createSource(new com.codahale.metrics.MetricRegistry(), Path.of("/tmp/x/inputs/collector")))
+        assertThat(Inputs.registry().createSource(t, new com.codahale.metrics.MetricRegistry(), Path.of("/tmp/x/inputs/collector")))
                 .isInstanceOf(TcpSource.class);
     }
 
@@ -73,19 +75,18 @@ class TcpConfigTest {
                   - {type: tcp, name: text, bind: "127.0.0.1:8096", format: lines}
                 """), dir);
         TcpInput m = (TcpInput) c.inputs().get(0);
-        assertThat(m.format()).isEqualTo(Format.INFLUX);
-        assertThat(m.precision()).isEqualTo(Precision.MS);
-        assertThat(m.maxLineBytes()).isEqualTo(512 * 1024);
-        assertThat(m.maxConnections()).isEqualTo(20);
-        assertThat(m.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(m.allow()).containsExactly("10.0.0.0/8", "192.168.1.7");
-        assertThat(m.tls().cert()).isEqualTo(dir.resolve("c.pem"));
+        assertThat(m.settings().format()).isEqualTo(Format.INFLUX);
+        assertThat(m.settings().precision()).isEqualTo(Precision.MS);
+        assertThat(m.settings().maxLineBytes()).isEqualTo(512 * 1024);
+        assertThat(m.settings().maxConnections()).isEqualTo(20);
+        assertThat(m.settings().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(m.settings().allow()).containsExactly(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.168.1.7"));
+        assertThat(m.settings().tls().certChainPem()).isEqualTo(dir.resolve("c.pem"));
         assertThat(m.topic()).isEqualTo("telemetry.metrics");
         assertThat(m.settings().allow()).hasSize(2);
         assertThat(m.settings().tls().privateKeyPem()).isEqualTo(dir.resolve("k.pem"));
-        assertThat(((TcpInput) c.inputs().get(1)).hostField()).isEqualTo("device");
-        assertThat(((TcpInput) c.inputs().get(1)).settings().hostField()).isEqualTo("device");
-        assertThat(((TcpInput) c.inputs().get(2)).format()).isEqualTo(Format.LINES);
+                assertThat(((TcpInput) c.inputs().get(1)).settings().hostField()).isEqualTo("device");
+        assertThat(((TcpInput) c.inputs().get(2)).settings().format()).isEqualTo(Format.LINES);
     }
 
     @Test

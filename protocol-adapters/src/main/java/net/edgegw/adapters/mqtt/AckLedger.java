@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
  * <p>The crash window between "appended to the buffer" and "ledger written" is closed by a pending entry in the
  * header: before the append the source records {@link #prepare} (packet id, fingerprint, receivedAt), after it
  * {@link #put} and {@link #clearPending}. A crash in between leaves the entry pending, and the next start asks the
- * buffer whether it holds the record accepted at that instant ({@code Emitter#holdsRecent}): if so the entry is
+ * buffer whether it holds the record accepted at that instant ({@code RecentRecords#holdsRecent}): if so the entry is
  * completed (the redelivery will be skipped), else dropped (the redelivery will be stored). The receivedAt of an input
  * is strictly increasing (also across restarts, via {@link #lastReceivedAt}; see MqttIngest for clock steps back),
  * so that instant names one record.

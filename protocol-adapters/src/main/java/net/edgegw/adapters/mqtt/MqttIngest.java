@@ -1,11 +1,13 @@
 package net.edgegw.adapters.mqtt;
 
+import net.edgegw.adapters.IngestSupport;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.MqttFields;
 import net.edgegw.core.Payloads;
 import net.edgegw.core.Rejections;
+import net.edgegw.core.RecentRecords;
 import net.edgegw.core.SourceContext;
 import net.edgegw.core.SourceKind;
 import org.slf4j.Logger;
@@ -14,9 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The protocol-version independent step of an MQTT input: one received message -> duplicate check, envelope,
@@ -46,16 +46,15 @@ final class MqttIngest {
     static final String CLOSED = "closed";
     /** Rejection reason: the emitter threw (a gateway bug). */
     static final String EMIT_FAILED = "emit-failed";
-    static final int MAX_RAW_BYTES = 4096;
+    static final int MAX_RAW_BYTES = IngestSupport.MAX_RAW_BYTES;
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final String input;
     private final String site;
     private final String gateway;
     private final Clock clock;
     private final Emitter emitter;
-    private final Rejections rejections;
+    private final RecentRecords recent;
     private final MqttMetrics metrics;
     private final AckLedger ledger;
     private final HostTemplate hostTemplate;
@@ -68,7 +67,7 @@ final class MqttIngest {
     private final java.util.function.BooleanSupplier stopping;
     private Instant lastReceivedAt;
     static final long MAX_CLOCK_STEP_BACK_NANOS = 1_000_000_000L;
-    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final IngestSupport support;
 
     MqttIngest(MqttInputSettings settings, SourceContext ctx, MqttMetrics metrics, AckLedger ledger,
                java.util.function.BooleanSupplier stopping) {
@@ -78,7 +77,8 @@ final class MqttIngest {
         this.gateway = ctx.gateway();
         this.clock = ctx.clock();
         this.emitter = ctx.emitter();
-        this.rejections = ctx.rejections();
+        this.recent = ctx.recent();
+        this.support = new IngestSupport(LOG, "mqtt", settings.name(), ctx.rejections());
         this.metrics = metrics;
         this.ledger = ledger;
         this.hostTemplate = HostTemplate.of(settings.hostFrom());
@@ -190,7 +190,7 @@ final class MqttIngest {
         }
         boolean stored;
         try {
-            stored = emitter.holdsRecent(input, SourceKind.MQTT, p.receivedAt());
+            stored = recent.holdsRecent(input, SourceKind.MQTT, p.receivedAt());
         } catch (RuntimeException ex) {
             logError("could not look up the buffer for the message being stored at the last stop", ex);
             stored = false; // stored again if redelivered: a possible duplicate, never a loss
@@ -238,18 +238,10 @@ final class MqttIngest {
     }
 
     private void reject(String reason, String detail, byte[] payload) {
-        try {
-            rejections.reject(input, reason, detail, Arrays.copyOf(payload, Math.min(payload.length, MAX_RAW_BYTES)), peer);
-        } catch (RuntimeException ex) {
-            logError("rejection sink failed", ex);
-        }
+        support.reject(reason, detail, payload, 0, payload.length, peer);
     }
 
     void logError(String what, Exception ex) {
-        long now = System.nanoTime();
-        long last = lastLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLog.compareAndSet(last, now)) {
-            LOG.error("mqtt input '{}': {} (further errors within 10 s not logged)", input, what, ex);
-        }
+        support.logError(what, ex);
     }
 }

@@ -1,6 +1,7 @@
 package net.edgegw.adapters.mqtt;
 
 import com.codahale.metrics.Counter;
+import net.edgegw.adapters.InputMetrics;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class MqttMetrics {
 
-    public static final String PREFIX = "input.";
+    public static final String PREFIX = InputMetrics.PREFIX;
     public static final String MESSAGES = "messages";
     public static final String BYTES = "bytes";
     public static final String ACKNOWLEDGED = "acknowledged";
@@ -42,19 +43,20 @@ public final class MqttMetrics {
     private final AtomicBoolean connected = new AtomicBoolean();
 
     public MqttMetrics(MetricRegistry registry, String input) {
-        this.messages = registry.meter(name(input, MESSAGES));
-        this.bytes = registry.meter(name(input, BYTES));
-        this.acknowledged = registry.meter(name(input, ACKNOWLEDGED));
-        this.unacknowledged = registry.counter(name(input, UNACKNOWLEDGED));
-        this.duplicates = registry.counter(name(input, DUPLICATES_SUPPRESSED));
-        this.reconnects = registry.counter(name(input, RECONNECTS));
+        InputMetrics m = new InputMetrics(registry, input);
+        this.messages = m.meter(MESSAGES);
+        this.bytes = m.meter(BYTES);
+        this.acknowledged = m.meter(ACKNOWLEDGED);
+        this.unacknowledged = m.counter(UNACKNOWLEDGED);
+        this.duplicates = m.counter(DUPLICATES_SUPPRESSED);
+        this.reconnects = m.counter(RECONNECTS);
         registry.remove(name(input, CONNECTED));
         registry.register(name(input, CONNECTED), (Gauge<Integer>) () -> connected.get() ? 1 : 0);
     }
 
     /** {@code input.<input>.<metric>}. */
     public static String name(String input, String metric) {
-        return PREFIX + input + '.' + metric;
+        return InputMetrics.name(input, metric);
     }
 
     public Meter messages() {

@@ -30,11 +30,10 @@ public abstract class GuardedChannelInitializer extends ChannelInitializer<Socke
     private final BytesMeterHandler bytesMeter;
     private final AtomicInteger active = new AtomicInteger();
 
-    protected GuardedChannelInitializer(AllowList allow, int maxConnections, Duration idleTimeout, SslContext ssl,
-                                        ChannelGroup channels, Meter bytes) {
-        this.allow = allow;
-        this.maxConnections = maxConnections;
-        this.idleTimeout = idleTimeout;
+    protected GuardedChannelInitializer(ListenerSettings listener, SslContext ssl, ChannelGroup channels, Meter bytes) {
+        this.allow = AllowList.of(listener.allow());
+        this.maxConnections = listener.maxConnections();
+        this.idleTimeout = listener.idleTimeout();
         this.ssl = ssl;
         this.channels = channels;
         this.bytesMeter = new BytesMeterHandler(bytes);

@@ -2,6 +2,7 @@ package net.edgegw.adapters.syslog;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
+import net.edgegw.adapters.IngestSupport;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
@@ -14,8 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The step shared by every listener of one syslog input: parse a frame, build the {@link Envelope}, hand it to the
@@ -36,12 +35,10 @@ public final class SyslogIngest {
     /** Rejection reason: the emitter threw an exception (a gateway bug); the record is lost. */
     public static final String EMIT_FAILED = "emit-failed";
     /** The most raw bytes attached to a rejection. */
-    public static final int MAX_RAW_BYTES = 4096;
+    public static final int MAX_RAW_BYTES = IngestSupport.MAX_RAW_BYTES;
     static final String UNKNOWN_HOST = "unknown";
 
     private static final Logger LOG = LoggerFactory.getLogger(SyslogIngest.class);
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    private static final byte[] EMPTY = new byte[0];
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected byte[] initialValue() {
@@ -55,9 +52,8 @@ public final class SyslogIngest {
     private final String gateway;
     private final Clock clock;
     private final Emitter emitter;
-    private final Rejections rejections;
     private final SyslogMetrics metrics;
-    private final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final IngestSupport support;
 
     public SyslogIngest(String input, SyslogParser parser, SourceContext ctx, SyslogMetrics metrics) {
         this.input = input;
@@ -66,7 +62,7 @@ public final class SyslogIngest {
         this.gateway = ctx.gateway();
         this.clock = ctx.clock();
         this.emitter = ctx.emitter();
-        this.rejections = ctx.rejections();
+        this.support = new IngestSupport(LOG, "syslog", input, ctx.rejections());
         this.metrics = metrics;
     }
 
@@ -93,7 +89,7 @@ public final class SyslogIngest {
         try {
             a = blocking ? emitter.emit(e) : emitter.offer(e);
         } catch (RuntimeException ex) {
-            logError("emitter failed", ex);
+            support.logError("emitter failed", ex);
             reject(EMIT_FAILED, "the gateway failed to take the record: " + ex, b, off, len, peer);
             return null;
         }
@@ -129,20 +125,7 @@ public final class SyslogIngest {
 
     /** Reports a rejection with at most {@value #MAX_RAW_BYTES} raw bytes (copied). Never throws. */
     public void reject(String reason, String detail, byte[] b, int off, int len, String peer) {
-        byte[] raw = b == null || len <= 0 ? EMPTY : Arrays.copyOfRange(b, off, off + Math.min(len, MAX_RAW_BYTES));
-        try {
-            rejections.reject(input, reason, detail, raw, peer);
-        } catch (RuntimeException ex) {
-            logError("rejection sink failed", ex);
-        }
-    }
-
-    private void logError(String what, RuntimeException ex) {
-        long now = System.nanoTime();
-        long last = lastErrorLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
-            LOG.error("syslog input '{}': {} (further errors within 10 s not logged)", input, what, ex);
-        }
+        support.reject(reason, detail, b, off, len, peer);
     }
 
     /** A per-thread buffer of at least {@code size} bytes; valid until the thread's next call. */

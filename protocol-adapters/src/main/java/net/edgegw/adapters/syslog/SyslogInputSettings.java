@@ -1,6 +1,7 @@
 package net.edgegw.adapters.syslog;
 
 import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.net.ListenerSettings;
 import net.edgegw.adapters.net.TlsSettings;
 
 import java.net.InetSocketAddress;
@@ -47,22 +48,8 @@ public record SyslogInputSettings(String name, Protocol protocol, InetSocketAddr
         if (protocol == null) {
             throw new IllegalArgumentException(where + "protocol is required (udp, tcp or tls)");
         }
-        if (bind == null) {
-            throw new IllegalArgumentException(where + "bind address is required");
-        }
-        if (maxMessageBytes < MIN_MAX_MESSAGE_BYTES || maxMessageBytes > MAX_MAX_MESSAGE_BYTES) {
-            throw new IllegalArgumentException(where + "maxMessageBytes must be between " + MIN_MAX_MESSAGE_BYTES
-                    + " and " + MAX_MAX_MESSAGE_BYTES + ": " + maxMessageBytes);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException(where + "maxConnections must be at least 1: " + maxConnections);
-        }
-        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException(where + "idleTimeout must be positive: " + idleTimeout);
-        }
-        if (allow == null) {
-            throw new IllegalArgumentException(where + "allow must be a list (empty = allow all)");
-        }
+        new ListenerSettings(bind, allow, maxConnections, idleTimeout, tls, maxMessageBytes)
+                .validate(where, "maxMessageBytes", MIN_MAX_MESSAGE_BYTES, MAX_MAX_MESSAGE_BYTES);
         allow = List.copyOf(allow);
         if (protocol == Protocol.TLS && tls == null) {
             throw new IllegalArgumentException(where + "protocol tls needs tls settings (certificate and key)");
@@ -74,6 +61,11 @@ public record SyslogInputSettings(String name, Protocol protocol, InetSocketAddr
         if (bsdZone == null) {
             throw new IllegalArgumentException(where + "bsdZone is required (UTC by default)");
         }
+    }
+
+    /** The listener part of these settings (the frame is one message). */
+    public ListenerSettings listener() {
+        return new ListenerSettings(bind, allow, maxConnections, idleTimeout, tls, maxMessageBytes);
     }
 
     /** UDP or TCP settings with every default. For TLS use {@link #tls(String, InetSocketAddress, TlsSettings)}. */

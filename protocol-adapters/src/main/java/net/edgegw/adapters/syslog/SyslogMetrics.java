@@ -1,6 +1,7 @@
 package net.edgegw.adapters.syslog;
 
 import com.codahale.metrics.Counter;
+import net.edgegw.adapters.InputMetrics;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 
@@ -16,7 +17,7 @@ import com.codahale.metrics.MetricRegistry;
  */
 public final class SyslogMetrics {
 
-    public static final String PREFIX = "input.";
+    public static final String PREFIX = InputMetrics.PREFIX;
     public static final String MESSAGES = "messages";
     public static final String BYTES = "bytes";
     public static final String CONNECTIONS = "connections";
@@ -26,14 +27,15 @@ public final class SyslogMetrics {
     private final Counter connections;
 
     public SyslogMetrics(MetricRegistry registry, String input) {
-        this.messages = registry.meter(name(input, MESSAGES));
-        this.bytes = registry.meter(name(input, BYTES));
-        this.connections = registry.counter(name(input, CONNECTIONS));
+        InputMetrics m = new InputMetrics(registry, input);
+        this.messages = m.meter(MESSAGES);
+        this.bytes = m.meter(BYTES);
+        this.connections = m.counter(CONNECTIONS);
     }
 
     /** {@code input.<input>.<metric>}. */
     public static String name(String input, String metric) {
-        return PREFIX + input + '.' + metric;
+        return InputMetrics.name(input, metric);
     }
 
     public Meter messages() {

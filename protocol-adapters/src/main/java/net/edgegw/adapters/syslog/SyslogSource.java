@@ -2,6 +2,7 @@ package net.edgegw.adapters.syslog;
 
 import com.codahale.metrics.MetricRegistry;
 import io.netty.handler.ssl.SslContext;
+import net.edgegw.adapters.net.NettyServer;
 import net.edgegw.adapters.net.ServerTls;
 import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -39,7 +41,12 @@ public final class SyslogSource implements Source {
     private final SyslogInputSettings settings;
     private final MetricRegistry registry;
     private final SslContext ssl;
-    private SyslogListener listener;
+    /** Larger than any UDP payload (65,507 bytes over IPv4, 65,527 over IPv6). */
+    static final int MAX_DATAGRAM = 65536;
+    /** Asked for to absorb bursts; the kernel caps it (net.core.rmem_max). */
+    static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
+
+    private NettyServer listener;
     private boolean started;
     private boolean closed;
 
@@ -76,9 +83,17 @@ public final class SyslogSource implements Source {
         started = true;
         SyslogMetrics metrics = new SyslogMetrics(registry, name());
         SyslogIngest ingest = new SyslogIngest(name(), new SyslogParser(settings.bsdZone()), ctx, metrics);
-        listener = settings.protocol() == SyslogInputSettings.Protocol.UDP
-                ? SyslogUdpListener.bind(settings, ingest, metrics)
-                : SyslogTcpListener.bind(settings, ingest, metrics, ssl);
+        String label = "syslog input '" + name() + "'";
+        if (settings.protocol() == SyslogInputSettings.Protocol.UDP) {
+            // one byte more than allowed, so that a truncated (too large) datagram is recognisable
+            int buffer = Math.min(settings.maxMessageBytes() + 1, MAX_DATAGRAM);
+            listener = NettyServer.udp(label, "syslog-udp-" + name(), settings.bind(), RECEIVE_BUFFER, buffer,
+                    new SyslogUdpInitializer(settings, ingest, metrics));
+        } else {
+            String protocol = ssl == null ? "tcp" : "tls";
+            listener = NettyServer.tcp(label, "syslog-" + protocol + "-" + name(), protocol.toUpperCase(Locale.ROOT),
+                    settings.bind(), connections -> new SyslogTcpInitializer(settings, ingest, metrics, ssl, connections));
+        }
         LOG.info("syslog input '{}' listening on {} {}", name(), settings.protocol(), listener.localAddress());
     }
 

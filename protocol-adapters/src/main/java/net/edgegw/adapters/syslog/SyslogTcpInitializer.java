@@ -3,7 +3,6 @@ package net.edgegw.adapters.syslog;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import net.edgegw.adapters.net.AllowList;
 import net.edgegw.adapters.net.GuardedChannelInitializer;
 
 /**
@@ -18,8 +17,7 @@ final class SyslogTcpInitializer extends GuardedChannelInitializer {
 
     SyslogTcpInitializer(SyslogInputSettings settings, SyslogIngest ingest, SyslogMetrics metrics, SslContext ssl,
                          ChannelGroup channels) {
-        super(AllowList.of(settings.allow()), settings.maxConnections(), settings.idleTimeout(), ssl, channels,
-                metrics.bytes());
+        super(settings.listener(), ssl, channels, metrics.bytes());
         this.settings = settings;
         this.ingest = ingest;
         this.metrics = metrics;

@@ -308,13 +308,13 @@ public final class InfluxLineParser {
             fieldLongs[slot] = v;
             return true;
         }
-        int bool = bool(s, len);
+        int bool = InfluxScalars.bool(b, s, len);
         if (bool >= 0) {
             fieldTypes[slot] = FieldType.BOOLEAN;
             fieldLongs[slot] = bool;
             return true;
         }
-        if (!isFloat(s, e)) {
+        if (!InfluxScalars.isFloat(b, s, e)) {
             return badValue(key, s, len, "field");
         }
         double d = Double.parseDouble(new String(b, s, len, StandardCharsets.ISO_8859_1));
@@ -324,73 +324,6 @@ public final class InfluxLineParser {
         fieldTypes[slot] = FieldType.FLOAT;
         fieldDoubles[slot] = d;
         return true;
-    }
-
-    /** 1 = true, 0 = false, -1 = not a boolean. */
-    private int bool(int s, int len) {
-        byte c = b[s];
-        if (len == 1) {
-            return c == 't' || c == 'T' ? 1 : c == 'f' || c == 'F' ? 0 : -1;
-        }
-        if (len == 4 && (c == 't' || c == 'T') && (matches(s, "true") || matches(s, "True") || matches(s, "TRUE"))) {
-            return 1;
-        }
-        if (len == 5 && (c == 'f' || c == 'F') && (matches(s, "false") || matches(s, "False") || matches(s, "FALSE"))) {
-            return 0;
-        }
-        return -1;
-    }
-
-    private boolean matches(int s, String word) {
-        for (int i = 0; i < word.length(); i++) {
-            if (b[s + i] != word.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code -?(digits(.digits?)?|.digits)([eE][+-]?digits)?} */
-    private boolean isFloat(int s, int e) {
-        int i = s;
-        if (i < e && b[i] == '-') {
-            i++;
-        }
-        int intDigits = 0;
-        while (i < e && isDigit(b[i])) {
-            i++;
-            intDigits++;
-        }
-        int fracDigits = 0;
-        if (i < e && b[i] == '.') {
-            i++;
-            while (i < e && isDigit(b[i])) {
-                i++;
-                fracDigits++;
-            }
-        }
-        if (intDigits + fracDigits == 0) {
-            return false;
-        }
-        if (i < e && (b[i] == 'e' || b[i] == 'E')) {
-            i++;
-            if (i < e && (b[i] == '+' || b[i] == '-')) {
-                i++;
-            }
-            int expDigits = 0;
-            while (i < e && isDigit(b[i])) {
-                i++;
-                expDigits++;
-            }
-            if (expDigits == 0) {
-                return false;
-            }
-        }
-        return i == e;
-    }
-
-    private static boolean isDigit(byte c) {
-        return c >= '0' && c <= '9';
     }
 
     private boolean parseTimestamp() {

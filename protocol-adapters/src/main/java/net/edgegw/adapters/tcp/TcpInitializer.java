@@ -3,7 +3,6 @@ package net.edgegw.adapters.tcp;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslContext;
-import net.edgegw.adapters.net.AllowList;
 import net.edgegw.adapters.net.GuardedChannelInitializer;
 
 /**
@@ -15,8 +14,7 @@ final class TcpInitializer extends GuardedChannelInitializer {
     private final TcpIngest ingest;
 
     TcpInitializer(TcpIngest ingest, SslContext ssl, ChannelGroup channels) {
-        super(AllowList.of(ingest.settings().allow()), ingest.settings().maxConnections(),
-                ingest.settings().idleTimeout(), ssl, channels, ingest.metrics().bytes());
+        super(ingest.settings().listener(), ssl, channels, ingest.metrics().bytes());
         this.ingest = ingest;
     }
 

@@ -1,6 +1,7 @@
 package net.edgegw.adapters.tcp;
 
 import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.net.ListenerSettings;
 import net.edgegw.adapters.net.TlsSettings;
 
 import java.net.InetSocketAddress;
@@ -58,9 +59,6 @@ public record TcpInputSettings(String name, InetSocketAddress bind, Format forma
             throw new IllegalArgumentException("tcp input name must match " + NAME.pattern() + ": '" + name + "'");
         }
         String where = "tcp input '" + name + "': ";
-        if (bind == null) {
-            throw new IllegalArgumentException(where + "bind address is required");
-        }
         if (format == null) {
             throw new IllegalArgumentException(where + "format is required (ndjson, lines or influx)");
         }
@@ -70,20 +68,14 @@ public record TcpInputSettings(String name, InetSocketAddress bind, Format forma
         if (hostField != null && (hostField.isEmpty() || format != Format.NDJSON)) {
             throw new IllegalArgumentException(where + "hostField must be a non-empty field name and needs format ndjson");
         }
-        if (maxLineBytes < MIN_MAX_LINE_BYTES || maxLineBytes > MAX_MAX_LINE_BYTES) {
-            throw new IllegalArgumentException(where + "maxLineBytes must be between " + MIN_MAX_LINE_BYTES + " and "
-                    + MAX_MAX_LINE_BYTES + ": " + maxLineBytes);
-        }
-        if (maxConnections < 1) {
-            throw new IllegalArgumentException(where + "maxConnections must be at least 1: " + maxConnections);
-        }
-        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException(where + "idleTimeout must be positive: " + idleTimeout);
-        }
-        if (allow == null) {
-            throw new IllegalArgumentException(where + "allow must be a list (empty = allow all)");
-        }
+        new ListenerSettings(bind, allow, maxConnections, idleTimeout, tls, maxLineBytes)
+                .validate(where, "maxLineBytes", MIN_MAX_LINE_BYTES, MAX_MAX_LINE_BYTES);
         allow = List.copyOf(allow);
+    }
+
+    /** The listener part of these settings (the frame is one line). */
+    public ListenerSettings listener() {
+        return new ListenerSettings(bind, allow, maxConnections, idleTimeout, tls, maxLineBytes);
     }
 
     /** Plain TCP settings with every default. */

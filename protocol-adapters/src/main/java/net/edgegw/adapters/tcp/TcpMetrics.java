@@ -1,6 +1,7 @@
 package net.edgegw.adapters.tcp;
 
 import com.codahale.metrics.Counter;
+import net.edgegw.adapters.InputMetrics;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 
@@ -22,7 +23,7 @@ import com.codahale.metrics.MetricRegistry;
  */
 public final class TcpMetrics {
 
-    public static final String PREFIX = "input.";
+    public static final String PREFIX = InputMetrics.PREFIX;
     public static final String CONNECTIONS = "connections";
     public static final String LINES = "lines";
     public static final String RECORDS = "records";
@@ -38,17 +39,18 @@ public final class TcpMetrics {
     private final Meter pauses;
 
     public TcpMetrics(MetricRegistry registry, String input) {
-        this.connections = registry.counter(name(input, CONNECTIONS));
-        this.lines = registry.meter(name(input, LINES));
-        this.records = registry.meter(name(input, RECORDS));
-        this.bytes = registry.meter(name(input, BYTES));
-        this.paused = registry.counter(name(input, PAUSED));
-        this.pauses = registry.meter(name(input, PAUSES));
+        InputMetrics m = new InputMetrics(registry, input);
+        this.connections = m.counter(CONNECTIONS);
+        this.lines = m.meter(LINES);
+        this.records = m.meter(RECORDS);
+        this.bytes = m.meter(BYTES);
+        this.paused = m.counter(PAUSED);
+        this.pauses = m.meter(PAUSES);
     }
 
     /** {@code input.<input>.<metric>}. */
     public static String name(String input, String metric) {
-        return PREFIX + input + '.' + metric;
+        return InputMetrics.name(input, metric);
     }
 
     public Counter connections() {

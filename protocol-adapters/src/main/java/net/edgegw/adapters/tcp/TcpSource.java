@@ -2,6 +2,8 @@ package net.edgegw.adapters.tcp;
 
 import com.codahale.metrics.MetricRegistry;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+import net.edgegw.adapters.net.NettyServer;
 import net.edgegw.adapters.net.ServerTls;
 import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
@@ -9,6 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -37,7 +41,8 @@ public final class TcpSource implements Source {
     private final TcpInputSettings settings;
     private final MetricRegistry registry;
     private final SslContext ssl;
-    private TcpListener listener;
+    private TcpIngest ingest;
+    private NettyServer listener;
     private boolean started;
     private boolean closed;
 
@@ -72,8 +77,10 @@ public final class TcpSource implements Source {
             throw new IllegalStateException("tcp input '" + name() + "' was already " + (closed ? "closed" : "started"));
         }
         started = true;
-        TcpIngest ingest = new TcpIngest(settings, ctx, new TcpMetrics(registry, name()));
-        listener = TcpListener.bind(ingest, ssl);
+        TcpIngest in = new TcpIngest(settings, ctx, new TcpMetrics(registry, name()));
+        listener = NettyServer.tcp("tcp input '" + name() + "'", "tcp-in-" + name(), ssl == null ? "TCP" : "TLS",
+                settings.bind(), connections -> new TcpInitializer(in, ssl, connections));
+        ingest = in;
         LOG.info("tcp input '{}' ({}{}) listening on {}", name(), settings.format().name().toLowerCase(java.util.Locale.ROOT),
                 ssl == null ? "" : ", tls", listener.localAddress());
     }
@@ -104,8 +111,22 @@ public final class TcpSource implements Source {
         }
         closed = true;
         if (listener != null) {
-            listener.close();
+            listener.close(this::abandonHeldLines);
             LOG.info("tcp input '{}' stopped", name());
+        }
+    }
+
+    /**
+     * After the connections closed (their last lines handled): gives the lines the full buffer still refuses one last
+     * chance and reports the rest, while the event loops still run.
+     */
+    private void abandonHeldLines() {
+        List<Future<?>> abandoned = new ArrayList<>();
+        for (TcpLineHandler h : ingest.holders()) {
+            abandoned.add(h.abandonLater());
+        }
+        for (Future<?> f : abandoned) {
+            f.awaitUninterruptibly(NettyServer.SHUTDOWN_TIMEOUT_MS);
         }
     }
 }

@@ -26,7 +26,7 @@ class MqttIngestTest {
         MutableClock clock = new MutableClock(t.toEpochMilli());
         MqttInputSettings s = MqttInputSettings.defaults("in", "tcp://127.0.0.1:1", List.of("#"));
         TestEmitter em = new TestEmitter();
-        SourceContext ctx = new SourceContext("site-1", "gw-1", clock, em, new TestRejections());
+        SourceContext ctx = new SourceContext("site-1", "gw-1", clock, em, new TestRejections(), em);
         try (AckLedger ledger = AckLedger.open(dir.resolve("ledger"), "session")) {
             MqttIngest in = new MqttIngest(s, ctx, new MqttMetrics(new MetricRegistry(), "in"), ledger, () -> false);
             for (int i = 1; i <= 3; i++) {

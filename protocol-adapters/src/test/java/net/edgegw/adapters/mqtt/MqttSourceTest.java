@@ -63,7 +63,7 @@ class MqttSourceTest {
     private MqttSource start(MqttInputSettings s, Path state, TestEmitter emitter, TestRejections rejections) throws Exception {
         MqttSource src = new MqttSource(s, metrics, state);
         sources.add(src);
-        src.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), emitter, rejections));
+        src.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), emitter, rejections, emitter));
         await().atMost(Duration.ofSeconds(20)).until(src::isConnected);
         return src;
     }
@@ -264,7 +264,7 @@ class MqttSourceTest {
             };
             MqttSource src = new MqttSource(s, metrics, tmp.resolve(name));
             sources.add(src);
-            src.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em, new TestRejections()));
+            src.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em, new TestRejections(), em));
             await().atMost(Duration.ofSeconds(20)).until(src::isConnected);
             try (EmbeddedMqttPublisher pub = EmbeddedMqttPublisher.connect(own.uri(), v5(v))) {
                 for (int i = 0; i < 5; i++) {
@@ -279,7 +279,7 @@ class MqttSourceTest {
             TestEmitter em2 = new TestEmitter();
             MqttSource src2 = new MqttSource(s, metrics, tmp.resolve(name));
             sources.add(src2);
-            src2.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em2, new TestRejections()));
+            src2.start(new SourceContext("site-1", "gw-1", Clock.systemUTC(), em2, new TestRejections(), em2));
             await().atMost(Duration.ofSeconds(20)).until(src2::isConnected);
             try (EmbeddedMqttPublisher pub = EmbeddedMqttPublisher.connect(own.uri(), v5(v))) {
                 pub.publish(p + "/x", EmbeddedMqttPublisher.seqPayload(5), 1);

@@ -4,6 +4,7 @@ import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.Payload;
+import net.edgegw.core.RecentRecords;
 import net.edgegw.core.SourceKind;
 
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /** Test double of the gateway's emitter: records accepted envelopes; a policy can refuse or act per envelope. */
-final class TestEmitter implements Emitter {
+final class TestEmitter implements Emitter, RecentRecords {
     final List<Envelope> accepted = new CopyOnWriteArrayList<>();
     final List<Envelope> refused = new CopyOnWriteArrayList<>();
     /** What an earlier process left in the buffer (its accepted records), for {@link #holdsRecent}. */

@@ -1,12 +1,14 @@
-package net.edgegw.gateway.config;
+package net.edgegw.adapters.tcp;
 
-import net.edgegw.core.config.Fields;
-import net.edgegw.adapters.tcp.TcpInputSettings;
+import net.edgegw.adapters.InputCommon;
+import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.net.ListenerFields;
+import net.edgegw.adapters.net.TlsSettings;
 import net.edgegw.adapters.tcp.TcpInputSettings.Format;
 import net.edgegw.adapters.tcp.TcpInputSettings.Precision;
+import net.edgegw.core.config.Fields;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,15 +16,15 @@ import java.util.List;
  * Validates the keys of a {@code type: tcp} input: {@code bind} (required), {@code format} (required: ndjson,
  * lines, influx), {@code precision} (influx: ns, us, ms, s), {@code hostField} (ndjson), {@code maxLineBytes},
  * {@code maxConnections}, {@code idleTimeout}, {@code allow}, {@code tls}. Every error names its key; unknown keys
- * are errors.
+ * are errors. Stateless.
  */
 final class TcpInputParser {
 
     private TcpInputParser() {
     }
 
-    /** The input, or null after reporting errors into {@code in}. Must call {@code in.finish()}. */
-    static GatewayConfig.InputConfig parse(Fields in, String name, String lane, String topic, Path baseDir) {
+    /** The input, or null after reporting errors into {@code in}. Calls {@code in.finish()}. */
+    static TcpInput parse(Fields in, InputCommon common) {
         boolean ok = true;
         InetSocketAddress bind = null;
         if (!in.has("bind")) {
@@ -68,33 +70,26 @@ final class TcpInputParser {
                 TcpInputSettings.MIN_MAX_LINE_BYTES, TcpInputSettings.MAX_MAX_LINE_BYTES);
         int maxConnections = in.integer("maxConnections", TcpInputSettings.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000);
         Duration idle = in.duration("idleTimeout", TcpInputSettings.DEFAULT_IDLE_TIMEOUT, Duration.ofSeconds(1));
-        List<String> allow = in.stringList("allow");
-        for (int i = 0; i < allow.size(); i++) {
-            if (!ConfigLoader.looksLikeCidr(allow.get(i))) {
-                in.error(in.child("allow") + "[" + i + "]", "'" + allow.get(i)
-                        + "' is not an address or CIDR block such as 10.0.0.0/8 or 2001:db8::/32");
-                ok = false;
-            } else {
-                try {
-                    net.edgegw.adapters.net.Cidr.parse(allow.get(i));
-                } catch (IllegalArgumentException e) {
-                    in.error(in.child("allow") + "[" + i + "]", e.getMessage());
-                    ok = false;
-                }
-            }
-        }
-        GatewayConfig.Tls tls = null;
+        List<Cidr> allow = ListenerFields.allow(in);
+        ok &= allow != null;
+        TlsSettings tls = null;
         Fields t = in.object("tls");
         if (in.has("tls")) {
-            tls = ConfigLoader.tls(t, baseDir, false);
+            tls = ListenerFields.tls(t, common, false);
             ok &= tls != null;
         }
         t.finish();
         in.finish();
-        if (!ok || name == null) {
+        if (!ok || common.name() == null) {
             return null;
         }
-        return new TcpInput(name, bind, format, precision, hostField, maxLine, maxConnections, idle, List.copyOf(allow),
-                tls, lane, topic);
+        try {
+            return new TcpInput(common.name(), common.lane(), common.topic(), new TcpInputSettings(common.name(),
+                    ListenerFields.resolved(bind), format, precision, hostField, maxLine, maxConnections, idle, allow,
+                    tls));
+        } catch (IllegalArgumentException e) {
+            in.error(in.path(), e.getMessage());
+            return null;
+        }
     }
 }

@@ -1,11 +1,9 @@
-package net.edgegw.gateway.config;
+package net.edgegw.adapters.mqtt;
 
-import net.edgegw.core.config.Fields;
-import net.edgegw.adapters.mqtt.HostTemplate;
-import net.edgegw.adapters.mqtt.MqttInputSettings;
+import net.edgegw.adapters.InputCommon;
 import net.edgegw.adapters.mqtt.MqttInputSettings.MqttTls;
 import net.edgegw.adapters.mqtt.MqttInputSettings.Version;
-import net.edgegw.adapters.mqtt.TopicFilters;
+import net.edgegw.core.config.Fields;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +18,7 @@ import java.util.regex.Pattern;
  * {@code qos}, {@code username}, {@code password} / {@code passwordFile}, {@code tls} ({@code ca}, {@code cert},
  * {@code key}), {@code hostFrom}, {@code maxPayloadBytes}, {@code sessionExpiry}, {@code keepAlive},
  * {@code reconnectMax}. Every error names its key; the password is never part of a message.
+ * Stateless.
  */
 final class MqttInputParser {
 
@@ -28,8 +27,9 @@ final class MqttInputParser {
     private MqttInputParser() {
     }
 
-    /** The input, or null after reporting errors into {@code in}. Must call {@code in.finish()}. */
-    static GatewayConfig.InputConfig parse(Fields in, String name, String lane, String topic, Path baseDir) {
+    /** The input, or null after reporting errors into {@code in}. Calls {@code in.finish()}. */
+    static MqttInput parse(Fields in, InputCommon common) {
+        String name = common.name();
         Errors err = new Errors(in);
         String broker = in.requiredString("broker");
         if (broker != null) {
@@ -69,7 +69,7 @@ final class MqttInputParser {
             err.at(in.child("passwordFile"), "give either password or passwordFile, not both");
         }
         if (passwordFile != null) {
-            Path f = ConfigLoader.resolve(baseDir, passwordFile);
+            Path f = common.resolve(passwordFile);
             try {
                 password = Files.readString(f, StandardCharsets.UTF_8).strip();
             } catch (IOException e) {
@@ -82,9 +82,9 @@ final class MqttInputParser {
         MqttTls tls = null;
         Fields t = in.object("tls");
         if (in.has("tls")) {
-            Path ca = file(t, "ca", baseDir, err);
-            Path cert = file(t, "cert", baseDir, err);
-            Path key = file(t, "key", baseDir, err);
+            Path ca = file(t, "ca", common, err);
+            Path cert = file(t, "cert", common, err);
+            Path key = file(t, "key", common, err);
             if ((cert == null) != (key == null)) {
                 err.at(t.path(), "a client certificate (cert) needs its key (key), and vice versa");
             } else {
@@ -122,7 +122,7 @@ final class MqttInputParser {
         Duration reconnectMin = reconnectMax.compareTo(MqttInputSettings.DEFAULT_RECONNECT_MIN) < 0
                 ? reconnectMax : MqttInputSettings.DEFAULT_RECONNECT_MIN;
         try {
-            return new MqttInput(name, lane, topic, new MqttInputSettings(name, version, broker, clientId, topics, qos,
+            return new MqttInput(name, common.lane(), common.topic(), new MqttInputSettings(name, version, broker, clientId, topics, qos,
                     username, password, tls, hostFrom, maxPayload, sessionExpiry, keepAlive, reconnectMin, reconnectMax));
         } catch (IllegalArgumentException e) {
             err.at(in.path(), e.getMessage());
@@ -130,12 +130,12 @@ final class MqttInputParser {
         }
     }
 
-    private static Path file(Fields t, String key, Path baseDir, Errors err) {
+    private static Path file(Fields t, String key, InputCommon common, Errors err) {
         String v = t.string(key, null);
         if (v == null) {
             return null;
         }
-        Path p = ConfigLoader.resolve(baseDir, v);
+        Path p = common.resolve(v);
         if (!Files.isReadable(p)) {
             err.at(t.child(key), "file not found or not readable: " + p);
         }
