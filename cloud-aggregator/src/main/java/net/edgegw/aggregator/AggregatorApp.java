@@ -1,7 +1,6 @@
 package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
-import net.edgegw.aggregator.config.KafkaClients;
 import net.edgegw.aggregator.notify.WebhookNotifier;
 import net.edgegw.aggregator.streams.HealthCounters;
 import net.edgegw.aggregator.streams.HealthTopology;
@@ -65,7 +64,7 @@ public final class AggregatorApp implements AutoCloseable {
      *                          certificate, or Kafka Streams refuses the configuration; nothing is left running
      */
     public static AggregatorApp start(AggregatorConfig config) {
-        try (Admin admin = Admin.create(KafkaClients.base(config))) {
+        try (Admin admin = Admin.create(config.kafkaClientProperties())) {
             List<String> created = TopicBootstrap.ensure(admin, config);
             if (!created.isEmpty()) {
                 LOG.info("created topics {}", created);

@@ -1,11 +1,11 @@
 package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
-import net.edgegw.aggregator.config.KafkaClients;
 import net.edgegw.aggregator.model.TopologyEntry;
 import net.edgegw.aggregator.topology.TopologyFile;
 import net.edgegw.aggregator.topology.TopologyLoader;
 import net.edgegw.core.config.ConfigException;
+import net.edgegw.core.kafka.KafkaClientProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -94,10 +94,10 @@ final class TopologyCommand implements Callable<Integer> {
                 if (cfg == null) {
                     return Main.EXIT_CONFIG;
                 }
-                props = KafkaClients.base(cfg);
+                props = cfg.kafkaClientProperties();
                 t = topic != null ? topic : cfg.topics().topology();
             } else {
-                props = KafkaClients.base(target.bootstrapServers, Map.of());
+                props = KafkaClientProperties.base(target.bootstrapServers, Map.of());
                 t = topic != null ? topic : AggregatorConfig.Topics.defaults().topology();
             }
             List<TopologyEntry> entries;

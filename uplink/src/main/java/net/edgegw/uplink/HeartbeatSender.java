@@ -3,6 +3,8 @@ package net.edgegw.uplink;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.core.Headers;
+import net.edgegw.core.heartbeat.Heartbeat;
+import net.edgegw.core.heartbeat.HeartbeatJson;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * non-transactional, idempotent producer; key {@code <site>/<gateway>}, header {@code edge.site}. It never blocks
  * the caller for long ({@code max.block.ms} 200 ms): while the uplink is down, or while earlier heartbeats are
  * still unacknowledged, a heartbeat is dropped and counted ({@link UplinkMetrics#HEARTBEATS_DROPPED}), because the
- * next one supersedes it. Heartbeats are visible to {@code read_committed} consumers at once.
+ * next one supersedes it. The value is the shared record's JSON ({@link HeartbeatJson}). Heartbeats are visible
+ * to {@code read_committed} consumers at once.
  *
  * <p>Thread-safe.
  */
@@ -58,6 +61,12 @@ public final class HeartbeatSender implements AutoCloseable {
         this.dropped = metrics.counter(UplinkMetrics.HEARTBEATS_DROPPED);
         this.producer = new KafkaProducer<>(KafkaClients.heartbeatProducer(settings,
                 "edge-heartbeat-" + KafkaClients.idPart(site) + "-" + KafkaClients.idPart(gateway)));
+    }
+
+    /** Hands one heartbeat to Kafka as its JSON ({@link HeartbeatJson}), or drops it (counted) like
+     * {@link #send(byte[])}. */
+    public void send(Heartbeat heartbeat) {
+        send(HeartbeatJson.write(Objects.requireNonNull(heartbeat, "heartbeat")));
     }
 
     /** Hands one heartbeat (JSON) to Kafka, or drops it (counted) if the uplink is down or behind. */

@@ -23,7 +23,7 @@ final class IdempotentLane extends LaneWorker {
 
     @Override
     void connect() {
-        producer = new KafkaProducer<>(KafkaClients.idempotentProducer(settings, clientId, bufferMemory));
+        useProducer(new KafkaProducer<>(KafkaClients.idempotentProducer(settings, clientId, bufferMemory)));
     }
 
     @Override
@@ -31,7 +31,7 @@ final class IdempotentLane extends LaneWorker {
         long index = buffer.replicatedIndex();
         logResume(index, index, "local position");
         reopenReader(index);
-        committedIndex = index;
+        resumedAfter(index);
     }
 
     @Override
@@ -43,7 +43,7 @@ final class IdempotentLane extends LaneWorker {
             }
         };
         long bytes = sendRecords(batch, cb, failure);
-        producer.flush(); // returns when every record is acknowledged or failed (bounded by delivery.timeout.ms)
+        producer().flush(); // returns when every record is acknowledged or failed (bounded by delivery.timeout.ms)
         Exception f = failure.get();
         if (f != null) {
             throw f instanceof KafkaException ke ? ke : new KafkaException(f);

@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.core.kafka.KafkaClientProperties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,7 +14,7 @@ import java.util.Map;
 
 /**
  * Kafka client configurations of the uplink: tuned defaults, then the user's {@code clientProperties} (TLS, SASL,
- * tuning overrides), then the settings the delivery guarantee depends on, which nothing overrides.
+ * tuning overrides) and the bootstrap servers ({@link KafkaClientProperties}), then the settings the delivery guarantee depends on, which nothing overrides.
  *
  * <p>Timeouts are sized so that an outage is noticed in seconds: a request unanswered for 15 s fails, a blocked
  * call ({@code initTransactions}, {@code commitTransaction}, metadata) gives up after 15 s, and a record is given up
@@ -44,8 +45,7 @@ final class KafkaClients {
         c.put(CommonClientConfigs.RETRY_BACKOFF_MAX_MS_CONFIG, 1_000);
         c.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MS_CONFIG, 5_000);
         c.put(CommonClientConfigs.SOCKET_CONNECTION_SETUP_TIMEOUT_MAX_MS_CONFIG, 15_000);
-        c.putAll(s.clientProperties());
-        c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        c.putAll(KafkaClientProperties.base(s.bootstrapServers(), s.clientProperties()));
         return c;
     }
 

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * The uplink of one lane: its reader, its producer and its recovery algorithm. {@link TransactionalLane} for
@@ -33,8 +32,6 @@ import java.util.function.BooleanSupplier;
  * forwarder thread only.
  */
 abstract class LaneWorker {
-
-    static final int MIN_ADAPTIVE_BYTES = 64 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(LaneWorker.class);
 
@@ -50,31 +47,33 @@ abstract class LaneWorker {
     final String clientId;
     private final byte[] siteBytes;
 
-    Producer<byte[], byte[]> producer; // guarded by: forwarder thread; forceCloseProducer reads it
-    LaneReader reader;
+    private Producer<byte[], byte[]> producer; // guarded by: forwarder thread; forceCloseProducer reads it
+    private LaneReader reader;
     /** Topics this lane has handed records to since it started (forwarder thread only). */
-    final Set<String> topicsSent = new HashSet<>();
+    private final Set<String> topicsSent = new HashSet<>();
 
     // scheduling state, forwarder thread only
-    boolean needsRecovery = true;
-    long notBeforeMs;
+    private boolean needsRecovery = true;
+    private long notBeforeMs;
     /** Start of the current failure streak (ended by a successful send or an empty poll), -1 if none. */
-    long failingSinceMs = -1;
+    private long failingSinceMs = -1;
     /** When, during the streak, the broker was first seen reachable (this lane reconnected or another lane
      * succeeded), -1 if not yet: from then on the failure is this lane's own. */
-    long reachableSinceMs = -1;
-    final Backoff backoff;
-    List<StoredRecord> pending;
-    long pendingAtNanos;
-    int adaptiveMaxBytes;
-    boolean resumedOnce;
+    private long reachableSinceMs = -1;
+    private final Backoff backoff;
+    /** Records polled while the forwarder was idle, sent as the start of the next batch; null if none. */
+    private List<StoredRecord> pending;
+    /** When the current batch (or {@link #pending}) was first polled, System.nanoTime(). */
+    private long batchStartedNanos;
+    private final AdaptiveBatchSize batchSize;
+    private boolean resumedOnce;
 
     // status, read by any thread
-    volatile UplinkState state = UplinkState.CONNECTING;
-    volatile String lastError;
-    volatile long committedIndex = -1;
-    volatile boolean stopped;
-    final AtomicLong recordsSent = new AtomicLong();
+    private volatile UplinkState state = UplinkState.CONNECTING;
+    private volatile String lastError;
+    private volatile long committedIndex = -1;
+    private volatile boolean stopped;
+    private final AtomicLong recordsSent = new AtomicLong();
 
     LaneWorker(Lane lane, String site, String gateway, UplinkSettings settings, Clock clock, TokenBucket bucket,
                long bufferMemory) {
@@ -91,7 +90,7 @@ abstract class LaneWorker {
                 + KafkaClients.idPart(name);
         this.siteBytes = site.getBytes(StandardCharsets.UTF_8);
         this.backoff = new Backoff("uplink lane " + name, settings.backoffMin(), settings.backoffMax());
-        this.adaptiveMaxBytes = settings.batchMaxBytes();
+        this.batchSize = new AdaptiveBatchSize(settings.batchMaxBytes(), bucket);
     }
 
     /** Whether a usable producer exists (created, and initialised if transactional). */
@@ -209,13 +208,26 @@ abstract class LaneWorker {
         }
     }
 
-    /** The batch byte bound now: settings, halved after timeouts, and at most 5 s at the bandwidth cap. */
-    final int maxBatchBytes() {
-        long m = Math.min(settings.batchMaxBytes(), adaptiveMaxBytes);
-        if (bucket != null) {
-            m = Math.min(m, bucket.rate() * 5);
-        }
-        return (int) Math.max(1024, m);
+    // ------------------------------------------------------------------------------------- for the lane kinds
+
+    /** The lane's producer (forwarder thread); null when not {@link #connected()}. */
+    final Producer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /** The producer just created (and initialised, if transactional) is the lane's from now on. */
+    final void useProducer(Producer<byte[], byte[]> p) {
+        producer = p;
+    }
+
+    /** The topics this lane has handed records to since it started (a copy). */
+    final Set<String> topicsSent() {
+        return Set.copyOf(topicsSent);
+    }
+
+    /** At recovery: {@code index} is the last index known committed in Kafka (shown by the status). */
+    final void resumedAfter(long index) {
+        committedIndex = index;
     }
 
     /**
@@ -227,10 +239,96 @@ abstract class LaneWorker {
         committedIndex = lastIndex;
     }
 
-    /** The failure streak is over. */
-    final void streakOver() {
-        failingSinceMs = -1;
-        reachableSinceMs = -1;
+    // ------------------------------------------------------------------------------ batching (forwarder thread)
+
+    /** Polls the lane's reader. */
+    final List<StoredRecord> poll(int maxRecords, long maxBytes, Duration wait) {
+        return reader.poll(maxRecords, maxBytes, wait);
+    }
+
+    /** The records polled while idle (cleared), null if none; they started a batch at {@link #batchStartedNanos()}. */
+    final List<StoredRecord> takePending() {
+        List<StoredRecord> p = pending;
+        pending = null;
+        return p;
+    }
+
+    /** Keeps records polled while idle for the next batch, which started at {@code startedNanos}. */
+    final void holdPending(List<StoredRecord> records, long startedNanos) {
+        pending = records;
+        batchStartedNanos = startedNanos;
+    }
+
+    /** The batch being built started at {@code startedNanos} (System.nanoTime()). */
+    final void batchStartedAt(long startedNanos) {
+        batchStartedNanos = startedNanos;
+    }
+
+    /** When the current batch was first polled (System.nanoTime()), for the batch latency. */
+    final long batchStartedNanos() {
+        return batchStartedNanos;
+    }
+
+    /** The batch byte bound now ({@link AdaptiveBatchSize}). */
+    final int maxBatchBytes() {
+        return batchSize.maxBytes();
+    }
+
+    /** A batch was delivered: the byte bound may grow back. */
+    final void growBatch() {
+        batchSize.grow();
+    }
+
+    // ---------------------------------------------------------------------------- scheduling (forwarder thread)
+
+    /** Whether the lane gave up for good (fenced); also read by other threads. */
+    final boolean stopped() {
+        return stopped;
+    }
+
+    /** Whether the lane waits for a (re)connect and resume. */
+    final boolean needsRecovery() {
+        return needsRecovery;
+    }
+
+    /** Whether the lane may send: not stopped and recovered. */
+    final boolean ready() {
+        return !stopped && !needsRecovery;
+    }
+
+    /** Whether the lane is not stopped and waits for recovery. */
+    final boolean awaitsRecovery() {
+        return !stopped && needsRecovery;
+    }
+
+    /** Whether the lane waits for recovery without a producer (its producer may be initialised early). */
+    final boolean awaitsConnection() {
+        return awaitsRecovery() && !connected();
+    }
+
+    /** Whether the back-off after the last failure is over at {@code now}. */
+    final boolean recoveryDue(long now) {
+        return now >= notBeforeMs;
+    }
+
+    /** How long until the back-off is over, 0 if it is. */
+    final long msUntilRetry(long now) {
+        return Math.max(0, notBeforeMs - now);
+    }
+
+    /** The broker is back: a lane waiting for recovery retries by {@code now}, not after its back-off. */
+    final void retryBy(long now) {
+        if (awaitsRecovery()) {
+            notBeforeMs = Math.min(notBeforeMs, now);
+        }
+    }
+
+    /**
+     * Whether this (higher) lane, failing, holds lower lanes back at {@code now}: it does until the broker has been
+     * seen reachable for {@code graceMs} while it kept failing.
+     */
+    final boolean holdsBackLowerLanes(long now, long graceMs) {
+        return !stopped && failingSinceMs >= 0 && (reachableSinceMs < 0 || now - reachableSinceMs < graceMs);
     }
 
     /** The broker answered (for this lane or another): a streak in progress is now this lane's own problem. */
@@ -240,12 +338,81 @@ abstract class LaneWorker {
         }
     }
 
-    final void shrinkBatch() {
-        adaptiveMaxBytes = Math.max(MIN_ADAPTIVE_BYTES, adaptiveMaxBytes / 2);
+    /** Connected and resumed. After a first connection the lane is UP; after failures it is once it delivers. */
+    final void recovered() {
+        needsRecovery = false;
+        if (failingSinceMs < 0) {
+            lastError = null;
+            state = UplinkState.UP;
+        }
     }
 
-    final void growBatch() {
-        adaptiveMaxBytes = (int) Math.min(settings.batchMaxBytes(), adaptiveMaxBytes * 2L);
+    /**
+     * The lane delivered a batch or has nothing to deliver: its failure streak (and back-off) ends and it is UP.
+     *
+     * @return whether its state changed
+     */
+    final boolean healthy() {
+        if (failingSinceMs < 0 && state == UplinkState.UP) {
+            return false;
+        }
+        failingSinceMs = -1;
+        reachableSinceMs = -1;
+        backoff.reset();
+        lastError = null;
+        state = UplinkState.UP;
+        return true;
+    }
+
+    /**
+     * A step failed: closes the producer (at once if {@code brokerGone}), drops records polled ahead, starts or
+     * continues the failure streak, shrinks the batches if asked, and backs off; the lane is DOWN with {@code error}.
+     */
+    final void failed(Exception cause, String error, boolean brokerGone, boolean shrinkBatch) {
+        abortAndClose(brokerGone);
+        pending = null;
+        needsRecovery = true;
+        long now = clock.millis();
+        if (failingSinceMs < 0) {
+            failingSinceMs = now;
+        }
+        if (shrinkBatch) {
+            batchSize.shrink();
+        }
+        notBeforeMs = now + backoff.next(cause).toMillis();
+        lastError = error;
+        state = UplinkState.DOWN;
+    }
+
+    /** A step failed because the forwarder is closing: no retry, no DOWN. */
+    final void failedWhileClosing() {
+        abortAndClose(true);
+        needsRecovery = true;
+    }
+
+    /** Another live producer took over this lane's transactional.id: the lane stops for good, DOWN with {@code error}. */
+    final void stopForGood(String error) {
+        stopped = true;
+        state = UplinkState.DOWN;
+        lastError = error;
+    }
+
+    // ------------------------------------------------------------------------------------ status (any thread)
+
+    final UplinkState state() {
+        return state;
+    }
+
+    final String lastError() {
+        return lastError;
+    }
+
+    /** A snapshot; the committed index is read before the count, so the count includes every batch up to it. */
+    final UplinkStatus.LaneStatus status() {
+        UplinkState st = state;
+        String error = lastError;
+        long index = committedIndex;
+        return new UplinkStatus.LaneStatus(name, lane.priority(), st, error, index, recordsSent.get(), stopped);
     }
 
     /** Logs where the lane resumes; louder when Kafka's checkpoint and the local hint disagree. */

@@ -36,9 +36,9 @@ final class TransactionalLane extends LaneWorker {
     private final byte[] checkpointKeyBytes;
     private final long transactionTimeoutMs;
     private final Counter hangsAborted;
-    /** Set by the forwarder: looks for hangs of every lane of this gateway (they may share a checkpoint partition,
-     * and the forwarder thread recovers one lane at a time). */
-    CheckpointStore.HangResolver hangResolver;
+    /** Looks for hangs of every lane of this gateway (they may share a checkpoint partition, and the forwarder
+     * thread recovers one lane at a time); this lane's own until {@link #resolveHangsWith} is called. */
+    private CheckpointStore.HangResolver hangResolver;
     private int checkpointPartition = -1;
     private boolean txnOpen;
     private long txnStartedNanos;
@@ -54,6 +54,11 @@ final class TransactionalLane extends LaneWorker {
         Object timeout = KafkaClients.transactionalProducer(settings, clientId, transactionalId, bufferMemory)
                 .get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
         this.transactionTimeoutMs = Long.parseLong(String.valueOf(timeout));
+    }
+
+    /** Set by the forwarder before it starts: {@code resolver} looks for hangs of every lane of the gateway. */
+    void resolveHangsWith(CheckpointStore.HangResolver resolver) {
+        this.hangResolver = resolver;
     }
 
     /**
@@ -95,7 +100,7 @@ final class TransactionalLane extends LaneWorker {
             p.close(java.time.Duration.ZERO);
             throw e;
         }
-        producer = p;
+        useProducer(p);
         txnOpen = false;
     }
 
@@ -103,7 +108,7 @@ final class TransactionalLane extends LaneWorker {
     @Override
     void resume() throws Exception {
         checkpoints.ensureTopic();
-        List<PartitionInfo> parts = producer.partitionsFor(checkpoints.topic());
+        List<PartitionInfo> parts = producer().partitionsFor(checkpoints.topic());
         if (parts == null || parts.isEmpty()) {
             throw new KafkaException("no partitions known for " + checkpoints.topic());
         }
@@ -121,7 +126,7 @@ final class TransactionalLane extends LaneWorker {
         if (index > hint) {
             buffer.markReplicated(index);
         }
-        committedIndex = index;
+        resumedAfter(index);
     }
 
     /**
@@ -142,7 +147,7 @@ final class TransactionalLane extends LaneWorker {
      * buffered, since the position only moves after a commit is known).
      */
     private Set<String> topicsOfLastBatch() {
-        Set<String> topics = new TreeSet<>(topicsSent);
+        Set<String> topics = new TreeSet<>(topicsSent());
         try (LaneReader r = buffer.reader(buffer.replicatedIndex())) {
             for (StoredRecord sr : r.poll(settings.batchMaxRecords(), Long.MAX_VALUE, Duration.ZERO)) {
                 topics.add(sr.record().topic());
@@ -159,6 +164,7 @@ final class TransactionalLane extends LaneWorker {
                 failure.compareAndSet(null, e);
             }
         };
+        Producer<byte[], byte[]> producer = producer();
         producer.beginTransaction();
         txnOpen = true;
         txnStartedNanos = System.nanoTime();

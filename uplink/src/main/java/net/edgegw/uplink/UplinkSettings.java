@@ -1,12 +1,14 @@
 package net.edgegw.uplink;
 
 import net.edgegw.core.Headers;
+import net.edgegw.core.security.Secrets;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -159,7 +161,8 @@ public record UplinkSettings(String bootstrapServers, Delivery delivery, String 
     @Override
     public String toString() {
         return "UplinkSettings[bootstrapServers=" + bootstrapServers + ", delivery=" + delivery.configName()
-                + ", compression=" + compression + ", clientProperties=" + Secrets.redact(clientProperties)
+                + ", compression=" + compression
+                + ", clientProperties=" + Secrets.redact(new TreeMap<>(clientProperties))
                 + ", batchMaxRecords=" + batchMaxRecords + ", batchMaxBytes=" + batchMaxBytes
                 + ", batchWait=" + batchWait + ", bandwidthBytesPerSec=" + bandwidthBytesPerSec
                 + ", checkpointsTopic=" + checkpointsTopic + ", backoffMin=" + backoffMin

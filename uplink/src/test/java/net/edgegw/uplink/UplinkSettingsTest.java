@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import net.edgegw.core.security.Secrets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

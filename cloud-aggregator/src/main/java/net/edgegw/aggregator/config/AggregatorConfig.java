@@ -1,5 +1,8 @@
 package net.edgegw.aggregator.config;
 
+import net.edgegw.core.kafka.KafkaClientProperties;
+import net.edgegw.core.security.Secrets;
+
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +43,12 @@ public record AggregatorConfig(String bootstrapServers, Map<String, String> kafk
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(correlation, "correlation");
         Objects.requireNonNull(dashboard, "dashboard");
+    }
+
+    /** A new mutable map of Kafka client properties for the central cluster: {@link #kafka()}, then
+     * {@link #bootstrapServers()} ({@link KafkaClientProperties}). Log it only through {@link Secrets#redact(Map)}. */
+    public Map<String, Object> kafkaClientProperties() {
+        return KafkaClientProperties.base(bootstrapServers, kafka);
     }
 
     /** As the generated one, but the values of secret Kafka properties are hidden ({@link Secrets}). */

@@ -1,6 +1,6 @@
 package net.edgegw.aggregator.mirror;
 
-import net.edgegw.aggregator.config.Secrets;
+import net.edgegw.core.security.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,6 @@ package net.edgegw.aggregator.notify;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
 import net.edgegw.aggregator.config.AggregatorConfig.Webhook;
-import net.edgegw.aggregator.config.KafkaClients;
 import net.edgegw.aggregator.model.Alarm;
 import net.edgegw.aggregator.model.HealthJson;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -76,7 +75,7 @@ public final class WebhookNotifier implements AutoCloseable {
         }
         this.uri = URI.create(hook.url());
         this.safeUrl = safeUrl(uri);
-        Map<String, Object> p = KafkaClients.base(cfg);
+        Map<String, Object> p = cfg.kafkaClientProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, cfg.applicationId() + "-webhook");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, cfg.applicationId() + "-webhook");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

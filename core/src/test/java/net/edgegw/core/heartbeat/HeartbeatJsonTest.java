@@ -1,0 +1,90 @@
+package net.edgegw.core.heartbeat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HeartbeatJsonTest {
+
+    private static final ObjectMapper M = new ObjectMapper();
+
+    /** The example of docs/heartbeat.md, field by field in its order. */
+    static final String DOC = """
+            {
+              "type": "heartbeat", "site": "site-0042", "gateway": "gw-1", "version": "0.1.0-SNAPSHOT",
+              "startedAt": "2026-11-24T10:00:00Z", "sentAt": "2026-11-24T10:05:00Z", "uptimeSeconds": 300,
+              "configHash": "abc",
+              "inputs": {"syslog-tcp": {"accepted": 120000, "ratePerSec": 400.0, "errors": 2,
+                                        "rejected": {"malformed": 1, "oversized": 1}}},
+              "backlog": {"records": 0, "bytes": 0, "oldestUnsentAgeMs": 0,
+                          "lanes": {"default": {"records": 0, "bytes": 0, "oldestUnsentAgeMs": 0,
+                                                "droppedOverflow": 0, "droppedExpired": 0}}},
+              "drainRatePerSec": 410.5,
+              "dropped": {"overflow": 0, "expired": 0, "bufferFull": 0, "total": 0},
+              "uplink": {"state": "UP", "lastError": null, "recordsSent": 120000}
+            }""";
+
+    @Test
+    void theDocumentedExampleRoundTripsByteForByte() throws Exception {
+        byte[] doc = DOC.getBytes(StandardCharsets.UTF_8);
+        Heartbeat h = HeartbeatJson.parse(doc);
+        assertThat(h.site()).isEqualTo("site-0042");
+        assertThat(h.sentAt()).isEqualTo(Instant.parse("2026-11-24T10:05:00Z"));
+        assertThat(h.inputs().get("syslog-tcp").rejected()).containsExactly(Map.entry("malformed", 1L),
+                Map.entry("oversized", 1L));
+        assertThat(h.backlog().lanes()).containsOnlyKeys("default");
+        assertThat(h.uplink()).isEqualTo(new Heartbeat.Uplink("UP", null, 120000));
+        // the same fields, in the same order, with the same shapes (compact)
+        assertThat(new String(HeartbeatJson.write(h), StandardCharsets.UTF_8))
+                .isEqualTo(M.writeValueAsString(M.readTree(doc)));
+        assertThat(HeartbeatJson.parse(HeartbeatJson.write(h))).isEqualTo(h);
+    }
+
+    @Test
+    void aBuiltHeartbeatRoundTrips() {
+        Map<String, Heartbeat.Input> inputs = new LinkedHashMap<>();
+        inputs.put("mqtt", new Heartbeat.Input(5, 0.25, 0, Map.of()));
+        inputs.put("syslog-udp", new Heartbeat.Input(7, 1.5, 3, Map.of("buffer-full", 3L)));
+        Map<String, Heartbeat.Lane> lanes = new LinkedHashMap<>();
+        lanes.put("alarms", new Heartbeat.Lane(1, 100, 20, 0, 0));
+        lanes.put("bulk", new Heartbeat.Lane(2, 200, 30, 4, 5));
+        Heartbeat h = new Heartbeat("s1", "gw-7", "1.2.3", Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-01T00:01:00.123Z"), 60, "hash", inputs,
+                new Heartbeat.Backlog(3, 300, 30, lanes), 12.34, Heartbeat.Dropped.of(4, 5, 3),
+                new Heartbeat.Uplink("down", "bulk: timeout", 42));
+        Heartbeat back = HeartbeatJson.parse(HeartbeatJson.write(h));
+        assertThat(back).isEqualTo(h);
+        assertThat(back.inputs().keySet()).containsExactly("mqtt", "syslog-udp");
+        assertThat(back.backlog().lanes().keySet()).containsExactly("alarms", "bulk");
+        assertThat(back.dropped().total()).isEqualTo(12);
+    }
+
+    @Test
+    void readingIsLenientButNeedsSiteAndGateway() {
+        Heartbeat h = HeartbeatJson.parse("""
+                {"site": "s", "gateway": "g", "dropped": {"overflow": 1, "expired": 2, "bufferFull": 3}}"""
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(h.dropped().total()).isEqualTo(6);
+        assertThat(h.version()).isNull();
+        assertThat(h.sentAt()).isNull();
+        assertThat(h.inputs()).isEmpty();
+        assertThat(h.uplink().state()).isNull();
+        assertThatThrownBy(() -> HeartbeatJson.parse("{\"site\": \"s\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("heartbeat without site or gateway");
+        assertThatThrownBy(() -> HeartbeatJson.parse("{\"type\": \"x\", \"site\": \"s\", \"gateway\": \"g\"}"
+                .getBytes(StandardCharsets.UTF_8))).hasMessage("type is 'x', not heartbeat");
+        assertThatThrownBy(() -> HeartbeatJson.parse("[]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("heartbeat is not a JSON object");
+        assertThatThrownBy(() -> HeartbeatJson.parse("{\"site\": \"s\", \"gateway\": \"g\", \"sentAt\": \"soon\"}"
+                .getBytes(StandardCharsets.UTF_8))).hasMessage("not an ISO-8601 instant: soon");
+        assertThatThrownBy(() -> HeartbeatJson.parse("{".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageStartingWith("not JSON: ");
+    }
+}
