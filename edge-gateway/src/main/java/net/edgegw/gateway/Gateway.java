@@ -9,6 +9,7 @@ import net.edgegw.storeforward.ChronicleLaneBuffer;
 import net.edgegw.storeforward.LaneBuffer;
 import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
+import net.edgegw.core.cli.ProgramVersion;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
@@ -109,7 +110,8 @@ public final class Gateway implements AutoCloseable {
         forwarder.start();
 
         heartbeatSender = new HeartbeatSender(config.site(), config.gateway(), config.heartbeat().topic(), us, metrics);
-        heartbeat = new Heartbeat(config.site(), config.gateway(), Main.version(), config.hash(), clock, metrics,
+        heartbeat = new Heartbeat(config.site(), config.gateway(), ProgramVersion.of(Gateway.class), config.hash(),
+                clock, metrics,
                 config.inputs().stream().map(InputConfig::name).toList(), this::backlogs, rejections::counts,
                 this::uplinkView);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -134,7 +136,8 @@ public final class Gateway implements AutoCloseable {
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
         jmx.start();
-        LOG.info("edge-gateway {} ready: site {}, gateway {}, {} input(s), lanes {}, uplink {} ({})", Main.version(),
+        LOG.info("edge-gateway {} ready: site {}, gateway {}, {} input(s), lanes {}, uplink {} ({})",
+                ProgramVersion.of(Gateway.class),
                 config.site(), config.gateway(), sources.size(), lanes.keySet(), config.uplink().bootstrapServers(),
                 config.uplink().delivery());
     }
