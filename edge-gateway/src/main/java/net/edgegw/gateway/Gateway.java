@@ -16,9 +16,11 @@ import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
 import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
 import net.edgegw.gateway.config.MqttInput;
 import net.edgegw.gateway.config.TcpInput;
-import net.edgegw.gateway.pipeline.Pipeline;
-import net.edgegw.gateway.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.Heartbeat;
+import net.edgegw.pipeline.DeadLetterSink;
+import net.edgegw.pipeline.Pipeline;
+import net.edgegw.pipeline.PipelineSettings;
+import net.edgegw.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.UplinkView;
 import net.edgegw.adapters.syslog.SyslogInputSettings;
 import net.edgegw.adapters.syslog.SyslogSource;
@@ -65,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private Pipeline pipeline;
     private RejectionHandler rejections;
+    private DeadLetterSink deadLetters;
     private Forwarder forwarder;
     private HeartbeatSender heartbeatSender;
     private Heartbeat heartbeat;
@@ -94,12 +97,13 @@ public final class Gateway implements AutoCloseable {
                     config.buffer().syncInterval());
             lanes.put(l.name(), new ChronicleLaneBuffer(l.name(), bs, clock, metrics));
         }
-        pipeline = new Pipeline(config, lanes, metrics);
-        rejections = new RejectionHandler(config.site(), config.gateway(), clock, metrics, 10_000);
-        pipeline.rejectionsTo(rejections);
-        if (config.deadLetter().enabled()) {
-            rejections.deadLetterTo(pipeline, lowestPriorityLane(), config.deadLetter().topic());
+        PipelineSettings ps = config.pipeline();
+        if (ps.deadLetter() != null) {
+            deadLetters = new DeadLetterSink(config.site(), config.gateway(), lanes.get(ps.deadLetter().lane()),
+                    ps.deadLetter().topic(), clock, metrics);
         }
+        rejections = new RejectionHandler(clock, metrics, 10_000, deadLetters);
+        pipeline = new Pipeline(ps, lanes, metrics, rejections);
 
         UplinkSettings us = uplinkSettings(config.uplink());
         List<Lane> forwarded = new ArrayList<>();
@@ -140,10 +144,6 @@ public final class Gateway implements AutoCloseable {
                 ProgramVersion.of(Gateway.class),
                 config.site(), config.gateway(), sources.size(), lanes.keySet(), config.uplink().bootstrapServers(),
                 config.uplink().delivery());
-    }
-
-    private String lowestPriorityLane() {
-        return config.lanes().stream().max((a, b) -> Integer.compare(a.priority(), b.priority())).orElseThrow().name();
     }
 
     private void lockDataDir() throws IOException {
@@ -228,6 +228,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (pipeline != null) {
             pipeline.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (forwarder != null) {
             closeQuietly(forwarder, "forwarder");

@@ -14,12 +14,12 @@ import net.edgegw.gateway.config.GatewayConfig.Delivery;
 import net.edgegw.gateway.config.GatewayConfig.HeartbeatConfig;
 import net.edgegw.gateway.config.GatewayConfig.InputConfig;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
-import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
 import net.edgegw.gateway.config.GatewayConfig.SyslogInput;
 import net.edgegw.gateway.config.GatewayConfig.SyslogProtocol;
 import net.edgegw.gateway.config.GatewayConfig.Tls;
 import net.edgegw.gateway.config.GatewayConfig.UplinkConfig;
 import net.edgegw.gateway.config.GatewayConfig.WebConfig;
+import net.edgegw.pipeline.RouteConfig;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import net.edgegw.storeforward.Backlog;
-import net.edgegw.gateway.pipeline.GatewayMetrics;
+import net.edgegw.pipeline.PipelineMetrics;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,7 +75,7 @@ public final class Heartbeat {
 
             g.writeObjectFieldStart("inputs");
             for (String in : inputs) {
-                Meter m = metrics.meter(GatewayMetrics.accepted(in));
+                Meter m = metrics.meter(PipelineMetrics.accepted(in));
                 Map<String, Long> r = rejected.getOrDefault(in, Map.of());
                 g.writeObjectFieldStart(in);
                 g.writeNumberField("accepted", m.getCount());
