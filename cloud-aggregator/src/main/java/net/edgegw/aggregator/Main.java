@@ -1,13 +1,13 @@
 package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
+import net.edgegw.aggregator.config.AggregatorConfigLoader;
+import net.edgegw.core.cli.CheckConfigCommand;
 import net.edgegw.core.cli.ExitCodes;
-import net.edgegw.core.cli.ProgramVersion;
 import net.edgegw.core.cli.UsageCommand;
+import net.edgegw.core.cli.VersionProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.io.PrintWriter;
 
 /**
  * The {@code cloud-aggregator} command line (SPEC section 6, contract): {@code run --config FILE},
@@ -33,23 +33,22 @@ public final class Main extends UsageCommand {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[]{"cloud-aggregator " + ProgramVersion.of(Main.class)};
+    static final class Version extends VersionProvider {
+        Version() {
+            super("cloud-aggregator", Main.class);
         }
     }
 
-    @Command(name = "check-config", description = "Validate a config file: exit 0, or 2 with messages naming key and line.")
-    static final class CheckConfig extends AggregatorCommand {
+    @Command(name = "check-config")
+    static final class CheckConfig extends CheckConfigCommand<AggregatorConfig> {
+        CheckConfig() {
+            super(AggregatorConfigLoader::load);
+        }
+
         @Override
-        protected int run(AggregatorConfig c) {
-            PrintWriter out = out();
-            out.printf("%s: OK (kafka %s, application %s, %d rule(s), dashboard %s, webhook %s)%n", configFile(),
-                    c.bootstrapServers(), c.applicationId(), c.rules().size(), c.dashboard().advertised(),
-                    c.webhook() == null ? "off" : "on");
-            out.flush();
-            return ExitCodes.OK;
+        protected String summary(AggregatorConfig c) {
+            return String.format("kafka %s, application %s, %d rule(s), dashboard %s, webhook %s", c.bootstrapServers(),
+                    c.applicationId(), c.rules().size(), c.dashboard().advertised(), c.webhook() == null ? "off" : "on");
         }
     }
 }

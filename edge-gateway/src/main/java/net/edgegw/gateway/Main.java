@@ -1,13 +1,13 @@
 package net.edgegw.gateway;
 
+import net.edgegw.core.cli.CheckConfigCommand;
 import net.edgegw.core.cli.ExitCodes;
-import net.edgegw.core.cli.ProgramVersion;
 import net.edgegw.core.cli.UsageCommand;
+import net.edgegw.core.cli.VersionProvider;
+import net.edgegw.gateway.config.ConfigLoader;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-
-import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,23 +32,23 @@ public final class Main extends UsageCommand {
         }
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[]{"edge-gateway " + ProgramVersion.of(Main.class)};
+    static final class Version extends VersionProvider {
+        Version() {
+            super("edge-gateway", Main.class);
         }
     }
 
-    @Command(name = "check-config", description = "Validate a config file: exit 0, or 2 with messages naming key and line.")
-    static final class CheckConfig extends GatewayCommand {
+    @Command(name = "check-config")
+    static final class CheckConfig extends CheckConfigCommand<GatewayConfig> {
+        CheckConfig() {
+            super(ConfigLoader::load);
+        }
+
         @Override
-        protected int run(GatewayConfig c) {
-            PrintWriter out = out();
-            out.printf("%s: OK (site %s, gateway %s, %d input(s), lanes %s, uplink %s %s)%n", configFile(), c.site(),
-                    c.gateway(), c.inputs().size(), c.lanes().stream().map(GatewayConfig.LaneConfig::name).toList(),
+        protected String summary(GatewayConfig c) {
+            return String.format("site %s, gateway %s, %d input(s), lanes %s, uplink %s %s", c.site(), c.gateway(),
+                    c.inputs().size(), c.lanes().stream().map(GatewayConfig.LaneConfig::name).toList(),
                     c.uplink().bootstrapServers(), c.uplink().delivery().name().toLowerCase().replace('_', '-'));
-            out.flush();
-            return ExitCodes.OK;
         }
     }
 
