@@ -6,8 +6,9 @@ import java.io.PrintWriter;
 
 /**
  * {@code check-config --config FILE}: exit 0 with {@code FILE: OK (<summary>)} on standard output, or
- * {@value ExitCodes#CONFIG} with every error (key and line) on standard error. Picocli creates one instance per
- * command line; not shared between threads.
+ * {@value ExitCodes#CONFIG} with every error (key and line) on standard error. A subclass repeats
+ * {@code @Command(name = "check-config")} (picocli wants a subcommand's name on its own class) and inherits the
+ * description. Picocli creates one instance per command line; not shared between threads.
  *
  * @param <T> the program's validated config
  */
