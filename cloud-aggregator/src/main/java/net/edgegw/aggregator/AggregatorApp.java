@@ -7,6 +7,7 @@ import net.edgegw.aggregator.streams.HealthTopology;
 import net.edgegw.aggregator.topology.TopicBootstrap;
 import net.edgegw.aggregator.web.DashboardServer;
 import net.edgegw.aggregator.web.DashboardViews;
+import net.edgegw.core.cli.ProgramVersion;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -92,7 +93,8 @@ public final class AggregatorApp implements AutoCloseable {
             });
             streams.start();
             dashboard.attach(streams);
-            LOG.info("cloud-aggregator {} ready: dashboard {}{}, application.server {}", Main.version(),
+            LOG.info("cloud-aggregator {} ready: dashboard {}{}, application.server {}",
+                    ProgramVersion.of(AggregatorApp.class),
                     dashboard.url(), dashboard.tlsFingerprint().map(f -> " (certificate SHA-256 " + f + ")").orElse(""),
                     dashboard.advertised());
             return app;

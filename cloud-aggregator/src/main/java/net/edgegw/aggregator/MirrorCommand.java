@@ -2,6 +2,8 @@ package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.mirror.MirrorConfig;
 import net.edgegw.aggregator.mirror.MirrorRunner;
+import net.edgegw.core.cli.ConfigReport;
+import net.edgegw.core.cli.ExitCodes;
 import net.edgegw.core.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +37,13 @@ final class MirrorCommand implements Callable<Integer> {
         try {
             props = MirrorConfig.load(config);
         } catch (ConfigException e) {
-            Main.report(config, e.errors(), spec.commandLine().getErr());
-            return Main.EXIT_CONFIG;
+            ConfigReport.report(config, e.errors(), spec.commandLine().getErr());
+            return ExitCodes.CONFIG;
         }
         if (check) {
             spec.commandLine().getOut().printf("%s: OK (flows %s)%n", config, MirrorConfig.flows(props));
             spec.commandLine().getOut().flush();
-            return 0;
+            return ExitCodes.OK;
         }
         MirrorRunner runner;
         try {
@@ -49,16 +51,16 @@ final class MirrorCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(config + ": " + e.getMessage());
             spec.commandLine().getErr().flush();
-            return Main.EXIT_CONFIG;
+            return ExitCodes.CONFIG;
         } catch (RuntimeException e) {
             LOG.error("MirrorMaker failed to start: {}", e.toString());
-            return Main.EXIT_START;
+            return ExitCodes.START;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runner.close(); // waits until every herder stopped (MirrorMaker's own hook does the same)
             Runtime.getRuntime().halt(0);
         }, "mirror-shutdown"));
         runner.awaitStop();
-        return 0;
+        return ExitCodes.OK;
     }
 }

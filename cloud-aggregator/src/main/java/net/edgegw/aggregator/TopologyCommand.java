@@ -1,9 +1,13 @@
 package net.edgegw.aggregator;
 
 import net.edgegw.aggregator.config.AggregatorConfig;
+import net.edgegw.aggregator.config.AggregatorConfigLoader;
 import net.edgegw.aggregator.model.TopologyEntry;
 import net.edgegw.aggregator.topology.TopologyFile;
 import net.edgegw.aggregator.topology.TopologyLoader;
+import net.edgegw.core.cli.ConfigReport;
+import net.edgegw.core.cli.ExitCodes;
+import net.edgegw.core.cli.UsageCommand;
 import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.kafka.KafkaClientProperties;
 import org.slf4j.Logger;
@@ -23,16 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code cloud-aggregator topology ...}: the network topology reference data. */
 @Command(name = "topology", description = "Network topology reference data (compacted topic network.topology).",
         subcommands = TopologyCommand.Load.class)
-final class TopologyCommand implements Callable<Integer> {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return 1;
-    }
+final class TopologyCommand extends UsageCommand {
 
     /**
      * {@code topology load FILE [--config FILE | --bootstrap-servers HOST:PORT] [--dry-run] [--prune]}: validates the
@@ -87,12 +82,12 @@ final class TopologyCommand implements Callable<Integer> {
                 err.println("no --config or --bootstrap-servers given, and no default config at "
                         + defaultConfigCandidate());
                 err.flush();
-                return Main.EXIT_CONFIG;
+                return ExitCodes.CONFIG;
             }
             if (config != null) {
-                AggregatorConfig cfg = Main.loadOrReport(config, err);
+                AggregatorConfig cfg = ConfigReport.loadOrReport(config, AggregatorConfigLoader::load, err);
                 if (cfg == null) {
-                    return Main.EXIT_CONFIG;
+                    return ExitCodes.CONFIG;
                 }
                 props = cfg.kafkaClientProperties();
                 t = topic != null ? topic : cfg.topics().topology();
@@ -104,10 +99,10 @@ final class TopologyCommand implements Callable<Integer> {
             try {
                 entries = TopologyFile.read(file);
             } catch (ConfigException e) {
-                Main.report(file, e.errors(), err);
+                ConfigReport.report(file, e.errors(), err);
                 err.println("nothing loaded");
                 err.flush();
-                return Main.EXIT_CONFIG;
+                return ExitCodes.CONFIG;
             }
             out.printf("%s: %d site(s), all valid%n", file, entries.size());
             TopologyLoader loader = new TopologyLoader(props, t);
@@ -118,7 +113,7 @@ final class TopologyCommand implements Callable<Integer> {
                 LOG.debug("topology load failed", e);
                 err.println("topology load failed: " + e.getMessage());
                 err.flush();
-                return Main.EXIT_START;
+                return ExitCodes.START;
             }
             if (dryRun) {
                 if (plan.createTopic()) {
@@ -135,7 +130,7 @@ final class TopologyCommand implements Callable<Integer> {
                     dryRun ? "to prune" : "pruned", dryRun ? "; nothing written" : " (" + plan.writes()
                             + " record(s) written)");
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
 
         private static String describe(TopologyEntry e) {

@@ -8,7 +8,7 @@ import net.edgegw.storeforward.LaneReader;
 import net.edgegw.storeforward.StoredRecord;
 import net.edgegw.core.Envelope;
 import net.edgegw.gateway.config.GatewayConfig;
-import picocli.CommandLine;
+import net.edgegw.core.cli.ExitCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code edge-gateway backlog --config FILE [--records N]}: what each lane holds that is not yet replicated, what was
@@ -27,24 +26,16 @@ import java.util.concurrent.Callable;
  * locked while the gateway runs: then use the heartbeat or the metrics).
  */
 @Command(name = "backlog", description = "Show the buffered backlog per lane (records, bytes, oldest age, drops) of a stopped gateway.")
-final class BacklogCommand implements Callable<Integer> {
+final class BacklogCommand extends GatewayCommand {
 
-    @Option(names = {"-c", "--config"}, required = true, description = "the YAML config file")
-    Path config;
     @Option(names = "--records", description = "also print the first N unsent records of each lane", defaultValue = "0")
     int records;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
-        GatewayConfig c = Main.loadOrReport(config, spec.commandLine().getErr());
-        if (c == null) {
-            return Main.EXIT_CONFIG;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int rc = 0;
+    protected int run(GatewayConfig c) {
+        PrintWriter out = out();
+        PrintWriter err = err();
+        int rc = ExitCodes.OK;
         out.printf("%-12s %12s %14s %14s %12s %12s %16s%n", "lane", "records", "bytes", "oldestAgeMs",
                 "dropOverflow", "dropExpired", "replicatedIndex");
         for (GatewayConfig.LaneConfig l : c.lanes()) {
@@ -71,7 +62,7 @@ final class BacklogCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 err.printf("lane %s: cannot open %s: %s (is the gateway running? then see its heartbeat or /metrics)%n",
                         l.name(), dir, e.getMessage());
-                rc = 1;
+                rc = ExitCodes.ERROR;
             }
         }
         out.flush();

@@ -9,12 +9,15 @@ import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
 import net.edgegw.adapters.InputRegistry;
 import net.edgegw.core.InputConfig;
+import net.edgegw.core.cli.ProgramVersion;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
-import net.edgegw.gateway.pipeline.Pipeline;
-import net.edgegw.gateway.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.Heartbeat;
+import net.edgegw.pipeline.DeadLetterSink;
+import net.edgegw.pipeline.Pipeline;
+import net.edgegw.pipeline.PipelineSettings;
+import net.edgegw.pipeline.RejectionHandler;
 import net.edgegw.gateway.status.UplinkView;
 import net.edgegw.uplink.Delivery;
 import net.edgegw.uplink.Forwarder;
@@ -60,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private Pipeline pipeline;
     private RejectionHandler rejections;
+    private DeadLetterSink deadLetters;
     private Forwarder forwarder;
     private HeartbeatSender heartbeatSender;
     private Heartbeat heartbeat;
@@ -95,12 +99,13 @@ public final class Gateway implements AutoCloseable {
                     config.buffer().syncInterval());
             lanes.put(l.name(), new ChronicleLaneBuffer(l.name(), bs, clock, metrics));
         }
-        pipeline = new Pipeline(config, lanes, metrics);
-        rejections = new RejectionHandler(config.site(), config.gateway(), clock, metrics, 10_000);
-        pipeline.rejectionsTo(rejections);
-        if (config.deadLetter().enabled()) {
-            rejections.deadLetterTo(pipeline, lowestPriorityLane(), config.deadLetter().topic());
+        PipelineSettings ps = config.pipeline();
+        if (ps.deadLetter() != null) {
+            deadLetters = new DeadLetterSink(config.site(), config.gateway(), lanes.get(ps.deadLetter().lane()),
+                    ps.deadLetter().topic(), clock, metrics);
         }
+        rejections = new RejectionHandler(clock, metrics, 10_000, deadLetters);
+        pipeline = new Pipeline(ps, lanes, metrics, rejections);
 
         UplinkSettings us = uplinkSettings(config.uplink());
         List<Lane> forwarded = new ArrayList<>();
@@ -111,7 +116,8 @@ public final class Gateway implements AutoCloseable {
         forwarder.start();
 
         heartbeatSender = new HeartbeatSender(config.site(), config.gateway(), config.heartbeat().topic(), us, metrics);
-        heartbeat = new Heartbeat(config.site(), config.gateway(), Main.version(), config.hash(), clock, metrics,
+        heartbeat = new Heartbeat(config.site(), config.gateway(), ProgramVersion.of(Gateway.class), config.hash(),
+                clock, metrics,
                 config.inputs().stream().map(InputConfig::name).toList(), this::backlogs, rejections::counts,
                 this::uplinkView);
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -136,13 +142,10 @@ public final class Gateway implements AutoCloseable {
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
         jmx.start();
-        LOG.info("edge-gateway {} ready: site {}, gateway {}, {} input(s), lanes {}, uplink {} ({})", Main.version(),
+        LOG.info("edge-gateway {} ready: site {}, gateway {}, {} input(s), lanes {}, uplink {} ({})",
+                ProgramVersion.of(Gateway.class),
                 config.site(), config.gateway(), sources.size(), lanes.keySet(), config.uplink().bootstrapServers(),
                 config.uplink().delivery());
-    }
-
-    private String lowestPriorityLane() {
-        return config.lanes().stream().max((a, b) -> Integer.compare(a.priority(), b.priority())).orElseThrow().name();
     }
 
     private void lockDataDir() throws IOException {
@@ -201,6 +204,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (pipeline != null) {
             pipeline.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
         if (forwarder != null) {
             closeQuietly(forwarder, "forwarder");

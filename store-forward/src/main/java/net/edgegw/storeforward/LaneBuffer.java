@@ -63,7 +63,7 @@ public interface LaneBuffer extends AutoCloseable {
     /**
      * Hands stored records to {@code visitor} newest first (the newest at the moment of the call), at most
      * {@code maxRecords}, until it returns false. Records that fail their checksum are skipped. For resolving, after a
-     * crash, whether a source's last append landed (see {@code Emitter#holdsRecent}); reads from disk, any thread.
+     * crash, whether a source's last append landed (see {@code net.edgegw.core.RecentRecords}); reads from disk, any thread.
      * The default visits nothing (a buffer that does not survive a crash has nothing to tell).
      */
     default void scanNewest(int maxRecords, Predicate<StoredRecord> visitor) {

@@ -16,9 +16,9 @@ import net.edgegw.gateway.config.GatewayConfig.DeadLetterConfig;
 import net.edgegw.gateway.config.GatewayConfig.Delivery;
 import net.edgegw.gateway.config.GatewayConfig.HeartbeatConfig;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
-import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
 import net.edgegw.gateway.config.GatewayConfig.UplinkConfig;
 import net.edgegw.gateway.config.GatewayConfig.WebConfig;
+import net.edgegw.pipeline.RouteConfig;
 
 import java.io.IOException;
 import java.net.InetAddress;

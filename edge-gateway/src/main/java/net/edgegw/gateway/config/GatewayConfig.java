@@ -1,5 +1,7 @@
 package net.edgegw.gateway.config;
 
+import net.edgegw.pipeline.PipelineSettings;
+import net.edgegw.pipeline.RouteConfig;
 import net.edgegw.storeforward.Overflow;
 import net.edgegw.storeforward.SyncMode;
 
@@ -8,8 +10,10 @@ import net.edgegw.core.InputConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The validated, immutable gateway configuration (produced only by {@link ConfigLoader}). See docs/configuration.md.
@@ -28,15 +32,6 @@ public record GatewayConfig(String site, String gateway, Path dataDir, List<Inpu
 
     /** A priority lane: 0 is drained first. {@code maxBytes} is this lane's share of the buffer. */
     public record LaneConfig(String name, int priority, long maxBytes) {
-    }
-
-    /**
-     * A routing rule, first match wins. Null match fields match anything.
-     *
-     * @param drop true to drop matching records (counted as filtered)
-     */
-    public record RouteConfig(String input, String source, Integer severityAtMost, String contains, String lane,
-                              String topic, boolean drop) {
     }
 
     public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
@@ -67,5 +62,14 @@ public record GatewayConfig(String site, String gateway, Path dataDir, List<Inpu
     /** The lane config by name. */
     public LaneConfig lane(String name) {
         return lanes.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** What the pipeline needs of this config; dead letters go to the lowest-priority lane. */
+    public PipelineSettings pipeline() {
+        Map<String, PipelineSettings.InputRoute> routesByInput = inputs.stream().collect(Collectors.toMap(
+                InputConfig::name, in -> new PipelineSettings.InputRoute(in.lane(), in.topic())));
+        String lowestPriority = lanes.stream().max(Comparator.comparingInt(LaneConfig::priority)).orElseThrow().name();
+        return new PipelineSettings(tags, routes, routesByInput,
+                deadLetter.enabled() ? new PipelineSettings.DeadLetterSettings(lowestPriority, deadLetter.topic()) : null);
     }
 }

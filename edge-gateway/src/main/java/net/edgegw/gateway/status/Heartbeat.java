@@ -3,7 +3,7 @@ package net.edgegw.gateway.status;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.storeforward.Backlog;
-import net.edgegw.gateway.pipeline.GatewayMetrics;
+import net.edgegw.pipeline.PipelineMetrics;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -58,7 +58,7 @@ public final class Heartbeat {
         UplinkView up = uplink.get();
         Map<String, net.edgegw.core.heartbeat.Heartbeat.Input> inputStats = new LinkedHashMap<>();
         for (String in : inputs) {
-            Meter m = metrics.meter(GatewayMetrics.accepted(in));
+            Meter m = metrics.meter(PipelineMetrics.accepted(in));
             Map<String, Long> r = rejected.getOrDefault(in, Map.of());
             inputStats.put(in, new net.edgegw.core.heartbeat.Heartbeat.Input(m.getCount(),
                     round(m.getOneMinuteRate()), r.values().stream().mapToLong(Long::longValue).sum(), r));

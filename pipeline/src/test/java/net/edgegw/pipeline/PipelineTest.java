@@ -1,4 +1,4 @@
-package net.edgegw.gateway.pipeline;
+package net.edgegw.pipeline;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +15,8 @@ import net.edgegw.core.Envelope;
 import net.edgegw.core.Rejections;
 import net.edgegw.core.SourceKind;
 import net.edgegw.core.SyslogFields;
-import net.edgegw.gateway.config.ConfigLoader;
-import net.edgegw.gateway.config.GatewayConfig;
+import net.edgegw.pipeline.PipelineSettings.DeadLetterSettings;
+import net.edgegw.pipeline.PipelineSettings.InputRoute;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,23 +34,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PipelineTest {
 
-    static final String CONFIG = """
-            site: s1
-            gateway: gw-1
-            dataDir: /tmp/unused
-            tags: {region: north, host-role: edge}
-            lanes:
-              - {name: alarms, priority: 0}
-              - {name: bulk, priority: 1}
-            inputs:
-              - {type: syslog, name: in-a, protocol: tcp, bind: "127.0.0.1:0"}
-              - {type: syslog, name: in-b, protocol: udp, bind: "127.0.0.1:0", topic: custom.topic}
-            routes:
-              - {match: {contains: DEBUG}, drop: true}
-              - {match: {severityAtMost: 3}, lane: alarms, topic: telemetry.alarms}
-            buffer: {maxBytes: 64MiB}
-            uplink: {bootstrapServers: "127.0.0.1:9"}
-            """;
+    /**
+     * What the gateway config below converts into (edge-gateway's PipelineSettingsTest checks that it does):
+     * <pre>
+     * tags: {region: north, host-role: edge}
+     * lanes:
+     *   - {name: alarms, priority: 0}
+     *   - {name: bulk, priority: 1}
+     * inputs:
+     *   - {type: syslog, name: in-a, protocol: tcp, bind: "127.0.0.1:0"}
+     *   - {type: syslog, name: in-b, protocol: udp, bind: "127.0.0.1:0", topic: custom.topic}
+     * routes:
+     *   - {match: {contains: DEBUG}, drop: true}
+     *   - {match: {severityAtMost: 3}, lane: alarms, topic: telemetry.alarms}
+     * </pre>
+     */
+    static final PipelineSettings SETTINGS = new PipelineSettings(
+            Map.of("region", "north", "host-role", "edge"),
+            List.of(new RouteConfig(null, null, null, "DEBUG", null, null, true),
+                    new RouteConfig(null, null, 3, null, "alarms", "telemetry.alarms", false)),
+            Map.of("in-a", new InputRoute("bulk", null), "in-b", new InputRoute("bulk", "custom.topic")),
+            new DeadLetterSettings("bulk", "telemetry.deadletter"));
+
+    static RejectionHandler rejections(MetricRegistry m) {
+        return new RejectionHandler(Clock.systemUTC(), m, 10_000, null);
+    }
 
     static Envelope syslog(String input, int severity, String msg, Map<String, String> attrs) {
         return new Envelope(null, "s1", "gw-1", input, SourceKind.SYSLOG, Instant.parse("2026-11-24T10:00:00Z"), null,
@@ -71,11 +79,11 @@ class PipelineTest {
 
     @Test
     void routesDropsEnrichesAndEncodes() throws Exception {
-        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        PipelineSettings c = SETTINGS;
         MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.DROP_OLDEST);
         MemoryLaneBuffer bulk = mem("bulk", 1 << 20, Overflow.DROP_OLDEST);
         MetricRegistry m = new MetricRegistry();
-        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m, rejections(m));
 
         assertThat(p.emit(syslog("in-a", 6, "link flap DEBUG", Map.of()))).isEqualTo(Admission.FILTERED);
         assertThat(p.emit(syslog("in-a", 2, "LINK DOWN", Map.of("region", "south")))).isEqualTo(Admission.ACCEPTED);
@@ -93,8 +101,8 @@ class PipelineTest {
 
         List<StoredRecord> b = drain(bulk);
         assertThat(b).extracting(s -> s.record().topic()).containsExactly("telemetry.syslog", "custom.topic");
-        assertThat(m.counter(GatewayMetrics.FILTERED).getCount()).isEqualTo(1);
-        assertThat(m.meter(GatewayMetrics.accepted("in-a")).getCount()).isEqualTo(2);
+        assertThat(m.counter(PipelineMetrics.FILTERED).getCount()).isEqualTo(1);
+        assertThat(m.meter(PipelineMetrics.accepted("in-a")).getCount()).isEqualTo(2);
 
         p.close();
         assertThat(p.emit(syslog("in-a", 6, "late", Map.of()))).isEqualTo(Admission.CLOSED);
@@ -102,11 +110,11 @@ class PipelineTest {
 
     @Test
     void blockedBufferRefusesOffersAndCountsThem() {
-        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        PipelineSettings c = SETTINGS;
         MemoryLaneBuffer tiny = mem("bulk", 64 * 1024, Overflow.BLOCK);
         MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.BLOCK);
         MetricRegistry m = new MetricRegistry();
-        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", tiny), m);
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", tiny), m, rejections(m));
         int accepted = 0;
         Admission last;
         while ((last = p.offer(syslog("in-b", 6, "x".repeat(500), Map.of()))) == Admission.ACCEPTED) {
@@ -114,27 +122,26 @@ class PipelineTest {
         }
         assertThat(last).isEqualTo(Admission.BUFFER_FULL);
         assertThat(accepted).isPositive();
-        assertThat(m.counter(GatewayMetrics.BUFFER_FULL).getCount()).isEqualTo(1);
+        assertThat(m.counter(PipelineMetrics.BUFFER_FULL).getCount()).isEqualTo(1);
     }
 
     @Test
     void rejectionsAreCountedAndDeadLettersCarryTheRawBytes() throws Exception {
-        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
-        MemoryLaneBuffer alarms = mem("alarms", 1 << 20, Overflow.DROP_OLDEST);
+        PipelineSettings c = SETTINGS;
         MemoryLaneBuffer bulk = mem("bulk", 1 << 20, Overflow.DROP_OLDEST);
         MetricRegistry m = new MetricRegistry();
-        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
-        RejectionHandler r = new RejectionHandler("s1", "gw-1",
-                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), m, 10_000);
-        r.deadLetterTo(p, "bulk", "telemetry.deadletter");
+        Clock clock = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
+        DeadLetterSink sink = new DeadLetterSink("s1", "gw-1", bulk, c.deadLetter().topic(), clock, m);
+        RejectionHandler r = new RejectionHandler(clock, m, 10_000, sink);
         r.reject("in-a", Rejections.MALFORMED, "invalid PRI", "<999>x".getBytes(StandardCharsets.UTF_8), "10.0.0.1:5000");
         r.reject("in-a", Rejections.MALFORMED, "invalid PRI", "<998>y".getBytes(StandardCharsets.UTF_8), "10.0.0.1:5000");
         r.reject("in-b", Rejections.NOT_ALLOWED, "source 192.0.2.1 not in allow list", new byte[10], "192.0.2.1:514");
 
         assertThat(r.counts()).isEqualTo(Map.of("in-a", Map.of("malformed", 2L), "in-b", Map.of("source-not-allowed", 1L)));
-        assertThat(m.counter(GatewayMetrics.rejected("in-a", "malformed")).getCount()).isEqualTo(2);
+        assertThat(m.counter(PipelineMetrics.rejected("in-a", "malformed")).getCount()).isEqualTo(2);
         List<StoredRecord> dl = drain(bulk);
         assertThat(dl).hasSize(2).allSatisfy(s -> assertThat(s.record().topic()).isEqualTo("telemetry.deadletter"));
+        assertThat(m.counter(PipelineMetrics.DEADLETTERED).getCount()).isEqualTo(2);
         JsonNode v = new ObjectMapper().readTree(dl.get(0).record().body());
         assertThat(v.get("source").asText()).isEqualTo("gateway");
         assertThat(v.get("attributes").get("reason").asText()).isEqualTo("malformed");
@@ -145,13 +152,12 @@ class PipelineTest {
 
     @Test
     void anEnvelopeTooLargeForTheUplinkIsRejectedAsOversizedNotStored() {
-        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        PipelineSettings c = SETTINGS;
         MemoryLaneBuffer alarms = mem("alarms", 1 << 22, Overflow.DROP_OLDEST);
         MemoryLaneBuffer bulk = mem("bulk", 1 << 22, Overflow.DROP_OLDEST);
         MetricRegistry m = new MetricRegistry();
-        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m);
-        RejectionHandler r = new RejectionHandler("s1", "gw-1", Clock.systemUTC(), m, 10_000);
-        p.rejectionsTo(r);
+        RejectionHandler r = rejections(m);
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m, r);
         // control characters are escaped in JSON as six characters each: 200 KiB of them make a 1.2 MB envelope
         assertThat(p.emit(syslog("in-a", 6, "\u0001".repeat(200 * 1024), Map.of()))).isEqualTo(Admission.FILTERED);
         assertThat(drain(bulk)).isEmpty();
@@ -165,14 +171,15 @@ class PipelineTest {
 
     @Test
     void holdsRecentFindsTheRecordAcceptedAtAnInstantInAnyLaneAfterARestart(@TempDir Path dir) throws Exception {
-        GatewayConfig c = ConfigLoader.parse(CONFIG, null);
+        PipelineSettings c = SETTINGS;
         Instant t0 = Instant.parse("2026-11-24T10:00:00.000001Z");
         java.util.function.Function<String, ChronicleLaneBuffer> open = lane -> new ChronicleLaneBuffer(lane,
                 new BufferSettings(dir.resolve(lane), 64L << 20, null, Overflow.DROP_OLDEST, null, null),
                 Clock.systemUTC(), new MetricRegistry());
         ChronicleLaneBuffer alarms = open.apply("alarms");
         ChronicleLaneBuffer bulk = open.apply("bulk");
-        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), new MetricRegistry());
+        MetricRegistry m = new MetricRegistry();
+        Pipeline p = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m, rejections(m));
         for (int i = 0; i < 5000; i++) {
             p.emit(syslogAt(i % 2 == 0 ? "in-a" : "in-b", 6, t0.plusNanos(i * 1000L)));
         }
@@ -185,7 +192,7 @@ class PipelineTest {
         alarms = open.apply("alarms"); // what a restarted gateway finds on disk
         bulk = open.apply("bulk");
         try {
-            Pipeline q = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), new MetricRegistry());
+            Pipeline q = new Pipeline(c, Map.of("alarms", alarms, "bulk", bulk), m, rejections(m));
             assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1))).as("in the alarms lane").isTrue();
             assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1).plusNanos(1))).isTrue();
             assertThat(q.holdsRecent("in-a", SourceKind.SYSLOG, t0.plusSeconds(1).plusNanos(2))).as("1 ns later").isFalse();

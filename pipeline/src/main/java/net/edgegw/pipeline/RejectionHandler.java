@@ -1,17 +1,11 @@
-package net.edgegw.gateway.pipeline;
+package net.edgegw.pipeline;
 
 import com.codahale.metrics.MetricRegistry;
-import net.edgegw.core.Admission;
-import net.edgegw.core.Envelope;
-import net.edgegw.core.Payload;
 import net.edgegw.core.Rejections;
-import net.edgegw.core.SourceKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,23 +14,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts every rejection per input and reason (metrics and heartbeat), logs them at a rate limit (one line per
- * input and reason per interval, with the number suppressed), and dead-letters those that carry data
- * ({@code malformed}, {@code oversized}) with their raw bytes when enabled. Thread-safe.
+ * input and reason per interval, with the number suppressed), and hands those that carry data ({@code malformed},
+ * {@code oversized}) to the {@link DeadLetterSink}, when there is one. Thread-safe.
  */
 public final class RejectionHandler implements Rejections {
 
     private static final Logger LOG = LoggerFactory.getLogger(RejectionHandler.class);
     static final Set<String> DEAD_LETTER_REASONS = Set.of(MALFORMED, OVERSIZED);
-    static final int MAX_RAW = 4096;
 
-    private final String site;
-    private final String gateway;
     private final Clock clock;
     private final MetricRegistry metrics;
     private final long logIntervalMs;
-    private volatile Pipeline deadLetterSink;
-    private volatile String deadLetterLane;
-    private volatile String deadLetterTopic;
+    private final DeadLetterSink deadLetters;
     private final Map<String, Counted> counts = new ConcurrentHashMap<>();
 
     private static final class Counted {
@@ -45,19 +34,15 @@ public final class RejectionHandler implements Rejections {
         volatile long lastLogMs = Long.MIN_VALUE;
     }
 
-    public RejectionHandler(String site, String gateway, Clock clock, MetricRegistry metrics, long logIntervalMs) {
-        this.site = site;
-        this.gateway = gateway;
+    /**
+     * @param logIntervalMs at most one log line per input and reason in this interval
+     * @param deadLetters   where rejected data goes, or null when dead-lettering is off
+     */
+    public RejectionHandler(Clock clock, MetricRegistry metrics, long logIntervalMs, DeadLetterSink deadLetters) {
         this.clock = clock;
         this.metrics = metrics;
         this.logIntervalMs = logIntervalMs;
-    }
-
-    /** Enables dead-lettering into the pipeline (on the given lane and topic). */
-    public void deadLetterTo(Pipeline pipeline, String lane, String topic) {
-        this.deadLetterLane = lane;
-        this.deadLetterTopic = topic;
-        this.deadLetterSink = pipeline;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -66,7 +51,7 @@ public final class RejectionHandler implements Rejections {
         Counted c = counts.computeIfAbsent(k, x -> new Counted());
         c.total.incrementAndGet();
         c.sinceLog.incrementAndGet();
-        metrics.counter(GatewayMetrics.rejected(input, reason)).inc();
+        metrics.counter(PipelineMetrics.rejected(input, reason)).inc();
         long now = clock.millis();
         long last = c.lastLogMs;
         if (last == Long.MIN_VALUE || now - last >= logIntervalMs) {
@@ -75,23 +60,8 @@ public final class RejectionHandler implements Rejections {
             LOG.warn("input {} rejected {} record(s) as {} since the last report; latest from {}: {}",
                     input, n, reason, peer == null ? "-" : peer, detail);
         }
-        Pipeline sink = deadLetterSink;
-        if (sink != null && DEAD_LETTER_REASONS.contains(reason)) {
-            byte[] kept = raw == null ? new byte[0] : raw.length > MAX_RAW ? Arrays.copyOf(raw, MAX_RAW) : raw;
-            Map<String, String> attrs = new LinkedHashMap<>();
-            attrs.put("reason", reason);
-            attrs.put("detail", detail);
-            if (peer != null) {
-                attrs.put("peer", peer);
-            }
-            attrs.put("rawBytes", Integer.toString(raw == null ? 0 : raw.length));
-            Envelope dl = new Envelope(null, site, gateway, input, SourceKind.GATEWAY, clock.instant(), null,
-                    peer == null ? gateway : peer, null, reason + ": " + detail, attrs, null, null,
-                    new Payload.Binary(kept));
-            Admission a = sink.storeDirect(dl, deadLetterLane, deadLetterTopic);
-            if (a == Admission.ACCEPTED) {
-                metrics.counter(GatewayMetrics.DEADLETTERED).inc();
-            }
+        if (deadLetters != null && DEAD_LETTER_REASONS.contains(reason)) {
+            deadLetters.write(input, reason, detail, raw, peer);
         }
     }
 

@@ -1,8 +1,8 @@
-package net.edgegw.gateway.pipeline;
+package net.edgegw.pipeline;
 
-/** Metric names of the gateway's pipeline (the inputs, buffer and uplink modules define their own). */
-public final class GatewayMetrics {
-    /** Records written to the buffer, all inputs. */
+/** Metric names of the pipeline (the inputs, buffer and uplink modules define their own). Constants only. */
+public final class PipelineMetrics {
+    /** Records written to the buffer, all inputs (dead letters included). */
     public static final String ACCEPTED = "pipeline.accepted";
     /** Records dropped on purpose by a route with {@code drop: true}. */
     public static final String FILTERED = "pipeline.filtered";
@@ -14,7 +14,7 @@ public final class GatewayMetrics {
     /** Dead-letter records written. */
     public static final String DEADLETTERED = "pipeline.deadlettered";
 
-    private GatewayMetrics() {
+    private PipelineMetrics() {
     }
 
     public static String rejected(String input, String reason) {

@@ -1,10 +1,8 @@
-package net.edgegw.gateway.pipeline;
+package net.edgegw.pipeline;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import net.edgegw.storeforward.BufferedRecord;
-import net.edgegw.storeforward.LaneBuffer;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
@@ -13,38 +11,34 @@ import net.edgegw.core.Headers;
 import net.edgegw.core.Rejections;
 import net.edgegw.core.RecentRecords;
 import net.edgegw.core.SourceKind;
-import net.edgegw.gateway.config.GatewayConfig;
-import net.edgegw.core.InputConfig;
-import net.edgegw.gateway.config.GatewayConfig.RouteConfig;
+import net.edgegw.storeforward.BufferedRecord;
+import net.edgegw.storeforward.LaneBuffer;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Enrich, route and store: the path from every source into the lane buffers. Thread-safe (sources call it from many
  * threads). The record is JSON-encoded here, once, without its id; the buffer assigns the index that makes the id.
  *
  * <p>Routing: the first route whose match fields all match decides (drop, lane, topic); otherwise the input's own
- * lane and topic, else the default topic of the source kind (SPEC section 3).
+ * lane and topic, else the default topic of the source kind (SPEC section 3). A record too large for the uplink is
+ * reported to the {@link Rejections} given at construction as {@code oversized} (which dead-letters its head).
  */
 public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
-
-    private static final Duration BLOCK_SLICE = Duration.ofMillis(500);
 
     private final Map<String, String> tags;
     private final List<RouteConfig> routes;
     private final Map<String, LaneBuffer> lanes;
-    private final Map<String, InputRoute> inputs = new HashMap<>();
-    private final Meter accepted;
+    private final Map<String, InputTarget> inputs = new HashMap<>();
+    private final LaneAppender appender;
     private final Counter filtered;
-    private final Counter bufferFull;
+    private final Rejections rejections;
     private volatile boolean closed;
-    private volatile Rejections rejections;
 
     /**
      * Largest key + value the pipeline stores: the uplink producer's default {@code max.request.size} is 1 MiB and a
@@ -52,19 +46,23 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
      */
     public static final int MAX_RECORD_BYTES = 900 * 1024;
 
-    private record InputRoute(LaneBuffer lane, String topic, Meter accepted) {
+    private record InputTarget(LaneBuffer lane, String topic, Meter accepted) {
     }
 
-    public Pipeline(GatewayConfig config, Map<String, LaneBuffer> lanes, MetricRegistry metrics) {
-        this.tags = config.tags();
-        this.routes = config.routes();
+    /**
+     * @param lanes      the lane buffers by name: every lane the settings name
+     * @param rejections where records too large for the uplink are reported
+     */
+    public Pipeline(PipelineSettings settings, Map<String, LaneBuffer> lanes, MetricRegistry metrics,
+                    Rejections rejections) {
+        this.tags = settings.tags();
+        this.routes = settings.routes();
         this.lanes = Map.copyOf(lanes);
-        for (InputConfig in : config.inputs()) {
-            inputs.put(in.name(), new InputRoute(lane(in.lane()), in.topic(), metrics.meter(GatewayMetrics.accepted(in.name()))));
-        }
-        this.accepted = metrics.meter(GatewayMetrics.ACCEPTED);
-        this.filtered = metrics.counter(GatewayMetrics.FILTERED);
-        this.bufferFull = metrics.counter(GatewayMetrics.BUFFER_FULL);
+        this.rejections = Objects.requireNonNull(rejections, "rejections");
+        settings.inputs().forEach((name, in) -> inputs.put(name,
+                new InputTarget(lane(in.lane()), in.topic(), metrics.meter(PipelineMetrics.accepted(name)))));
+        this.appender = new LaneAppender(metrics);
+        this.filtered = metrics.counter(PipelineMetrics.FILTERED);
     }
 
     private LaneBuffer lane(String name) {
@@ -129,24 +127,11 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
         return false;
     }
 
-    /** Where records too large for the uplink are reported (counted and dead-lettered as {@code oversized}). */
-    public void rejectionsTo(Rejections r) {
-        this.rejections = r;
-    }
-
-    /** Stores a record built by the gateway itself (dead letters) on the given lane and topic, never waiting. */
-    Admission storeDirect(Envelope e, String laneName, String topic) {
-        if (closed) {
-            return Admission.CLOSED;
-        }
-        return append(lane(laneName), topic, e, false, null);
-    }
-
     private Admission store(Envelope e, boolean mayWait) {
         if (closed) {
             return Admission.CLOSED;
         }
-        InputRoute in = inputs.get(e.input());
+        InputTarget in = inputs.get(e.input());
         if (in == null) {
             throw new IllegalArgumentException("record from unconfigured input " + e.input());
         }
@@ -174,33 +159,18 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
     }
 
     private Admission append(LaneBuffer lane, String topic, Envelope e, boolean mayWait, Meter inputMeter) {
-        BufferedRecord rec = new BufferedRecord(topic, e.key().getBytes(StandardCharsets.UTF_8), e.source(),
-                e.receivedAt().toEpochMilli(), EnvelopeJson.encodeBody(e));
+        BufferedRecord rec = LaneAppender.encode(topic, e);
         if (rec.wireSize() > MAX_RECORD_BYTES) {
-            Rejections r = rejections;
-            if (r != null && inputMeter != null) {
-                byte[] head = java.util.Arrays.copyOf(rec.body(), Math.min(rec.body().length, 4096));
-                r.reject(e.input(), Rejections.OVERSIZED, "envelope of " + rec.wireSize()
-                        + " bytes exceeds the uplink record limit of " + MAX_RECORD_BYTES + " bytes", head, null);
-            }
+            byte[] head = java.util.Arrays.copyOf(rec.body(), Math.min(rec.body().length, 4096));
+            rejections.reject(e.input(), Rejections.OVERSIZED, "envelope of " + rec.wireSize()
+                    + " bytes exceeds the uplink record limit of " + MAX_RECORD_BYTES + " bytes", head, null);
             return Admission.FILTERED;
         }
-        long index = lane.append(rec, mayWait ? BLOCK_SLICE : Duration.ZERO);
-        while (index < 0 && mayWait && !closed) {
-            index = lane.append(rec, BLOCK_SLICE);
-        }
-        if (index < 0) {
-            if (closed) {
-                return Admission.CLOSED;
-            }
-            bufferFull.inc();
-            return Admission.BUFFER_FULL;
-        }
-        accepted.mark();
-        if (inputMeter != null) {
+        Admission a = appender.append(lane, rec, mayWait, () -> closed);
+        if (a == Admission.ACCEPTED) {
             inputMeter.mark();
         }
-        return Admission.ACCEPTED;
+        return a;
     }
 
     private Envelope enrich(Envelope e) {

@@ -1,0 +1,13 @@
+package net.edgegw.gateway;
+
+import net.edgegw.core.cli.ConfigCommand;
+import net.edgegw.gateway.config.ConfigLoader;
+import net.edgegw.gateway.config.GatewayConfig;
+
+/** An {@code edge-gateway} command that takes {@code --config FILE} (see {@link ConfigCommand}). */
+abstract class GatewayCommand extends ConfigCommand<GatewayConfig> {
+
+    GatewayCommand() {
+        super(ConfigLoader::load);
+    }
+}
