@@ -2,6 +2,8 @@ package net.edgegw.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import net.edgegw.core.heartbeat.Heartbeat;
+import net.edgegw.core.heartbeat.HeartbeatJson;
 import net.edgegw.testkit.EmbeddedKafka;
 import net.edgegw.testkit.EmbeddedMqtt;
 import net.edgegw.testkit.EmbeddedMqttPublisher;
@@ -338,12 +340,11 @@ public final class Demo {
 
     private static String summarizeHeartbeat(String json) {
         try {
-            var n = JSON.readTree(json);
+            Heartbeat h = HeartbeatJson.parse(json.getBytes(StandardCharsets.UTF_8));
             return String.format("uplink %s, backlog %d records (oldest %d ms), drained %.0f/s, dropped %d",
-                    n.path("uplink").path("state").asText(), n.path("backlog").path("records").asLong(),
-                    n.path("backlog").path("oldestUnsentAgeMs").asLong(), n.path("drainRatePerSec").asDouble(),
-                    n.path("dropped").path("total").asLong());
-        } catch (Exception e) {
+                    h.uplink().state(), h.backlog().records(), h.backlog().oldestUnsentAgeMs(), h.drainRatePerSec(),
+                    h.dropped().total());
+        } catch (RuntimeException e) {
             return json;
         }
     }
