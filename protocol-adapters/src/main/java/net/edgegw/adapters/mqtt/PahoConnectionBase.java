@@ -32,13 +32,28 @@ abstract class PahoConnectionBase<C> implements MqttConnection {
     /** Set by {@link #replayPersisted}; null before. */
     C client;
 
-    PahoConnectionBase(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
-                       Listener listener) {
-        this.settings = settings;
-        this.clientId = clientId;
-        this.persistenceDir = persistenceDir;
-        this.socketFactory = socketFactory;
-        this.listener = listener;
+    PahoConnectionBase(Setup setup) {
+        this.settings = setup.settings();
+        this.clientId = setup.clientId();
+        this.persistenceDir = setup.persistenceDir();
+        this.socketFactory = setup.socketFactory();
+        this.listener = setup.listener();
+    }
+
+    /**
+     * What a connection is made of, whatever its MQTT version.
+     *
+     * @param persistenceDir Paho's persistence directory in the input's state directory
+     * @param socketFactory  the TLS socket factory, or null for plain TCP
+     */
+    record Setup(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
+                 Listener listener) {
+
+        /** The connection of the configured MQTT version. */
+        MqttConnection connection() {
+            return settings.version() == MqttInputSettings.Version.V5 ? new PahoV5Connection(this)
+                    : new PahoV3Connection(this);
+        }
     }
 
     /** Connects (persistent session, the input's options) and waits at most {@link #WAIT_MS}. */

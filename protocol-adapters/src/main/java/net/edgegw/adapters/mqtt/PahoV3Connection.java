@@ -9,8 +9,6 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
-import javax.net.SocketFactory;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
@@ -31,9 +29,8 @@ final class PahoV3Connection extends PahoConnectionBase<MqttAsyncClient> {
 
     private final Set<Integer> restoredQos2 = ConcurrentHashMap.newKeySet();
 
-    PahoV3Connection(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
-                     Listener listener) {
-        super(settings, clientId, persistenceDir, socketFactory, listener);
+    PahoV3Connection(Setup setup) {
+        super(setup);
     }
 
     @Override

@@ -13,9 +13,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.MqttWireMessage;
 
-import javax.net.SocketFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 
 /**
  * MQTT 5 with Paho's {@code mqttv5} client: clean start off, a session expiry interval, manual acknowledgement for
@@ -26,9 +24,8 @@ final class PahoV5Connection extends PahoConnectionBase<MqttAsyncClient> {
 
     private Qos2Journal journal;
 
-    PahoV5Connection(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
-                     Listener listener) {
-        super(settings, clientId, persistenceDir, socketFactory, listener);
+    PahoV5Connection(Setup setup) {
+        super(setup);
     }
 
     @Override
