@@ -146,10 +146,8 @@ public final class MqttSource implements Source {
                 onConnectionLost(cause);
             }
         };
-        Path pahoDir = stateDir.resolve(PAHO_DIR);
-        connection = settings.version() == MqttInputSettings.Version.V5
-                ? new PahoV5Connection(settings, clientId, pahoDir, socketFactory, listener)
-                : new PahoV3Connection(settings, clientId, pahoDir, socketFactory, listener);
+        connection = new PahoConnectionBase.Setup(settings, clientId, stateDir.resolve(PAHO_DIR), socketFactory, listener)
+                .connection();
         connection.replayPersisted();
         connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-" + name() + "-connect");

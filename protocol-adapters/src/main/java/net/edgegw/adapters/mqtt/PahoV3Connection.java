@@ -9,10 +9,8 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
-import javax.net.SocketFactory;
-import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,23 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * After a crash the persisted PUBLISH is delivered again when the broker resends PUBREL: those packet ids are marked
  * {@code replayed} so that the ack ledger can recognise a message already in the buffer.
  */
-final class PahoV3Connection implements MqttConnection {
+final class PahoV3Connection extends PahoConnectionBase<MqttAsyncClient> {
 
-    private final MqttInputSettings settings;
-    private final String clientId;
-    private final Path persistenceDir;
-    private final SocketFactory socketFactory;
-    private final Listener listener;
     private final Set<Integer> restoredQos2 = ConcurrentHashMap.newKeySet();
-    private MqttAsyncClient client;
 
-    PahoV3Connection(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
-                     Listener listener) {
-        this.settings = settings;
-        this.clientId = clientId;
-        this.persistenceDir = persistenceDir;
-        this.socketFactory = socketFactory;
-        this.listener = listener;
+    PahoV3Connection(Setup setup) {
+        super(setup);
     }
 
     @Override
@@ -51,11 +38,8 @@ final class PahoV3Connection implements MqttConnection {
         MqttDefaultFilePersistence p = new MqttDefaultFilePersistence(persistenceDir.toString());
         p.open(clientId, settings.broker());
         try {
-            for (Enumeration<String> keys = p.keys(); keys.hasMoreElements(); ) {
-                String k = keys.nextElement();
-                if (k.startsWith("r-")) {
-                    restoredQos2.add(Integer.parseInt(k.substring(2)));
-                }
+            for (String k : keysStartingWith(p.keys(), "r-")) {
+                restoredQos2.add(Integer.parseInt(k.substring(2)));
             }
         } finally {
             p.close();
@@ -86,36 +70,35 @@ final class PahoV3Connection implements MqttConnection {
     }
 
     @Override
-    public void connect() throws MqttException {
+    void connectClient() throws MqttException {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(false);
         o.setAutomaticReconnect(false);
-        o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        o.setConnectionTimeout(10);
-        if (settings.username() != null) {
-            o.setUserName(settings.username());
-        }
-        if (settings.password() != null) {
-            o.setPassword(settings.password().toCharArray());
-        }
-        if (socketFactory != null) {
-            o.setSocketFactory(socketFactory);
-        }
-        client.connect(o).waitForCompletion(15_000);
-        int n = settings.topics().size();
-        int[] qos = new int[n];
-        java.util.Arrays.fill(qos, settings.qos());
+        o.setKeepAliveInterval(keepAliveSeconds());
+        o.setConnectionTimeout(CONNECTION_TIMEOUT_S);
+        applyLogin(o::setUserName, pass -> o.setPassword(pass.toCharArray()), o::setSocketFactory);
+        client.connect(o).waitForCompletion(WAIT_MS);
+    }
+
+    @Override
+    int[] subscribeAll() throws MqttException {
+        int[] qos = new int[settings.topics().size()];
+        Arrays.fill(qos, settings.qos());
         IMqttToken t = client.subscribe(settings.topics().toArray(new String[0]), qos);
-        t.waitForCompletion(15_000);
-        int[] granted = t.getGrantedQos();
-        for (int i = 0; granted != null && i < granted.length; i++) {
-            if (granted[i] == 0x80) {
-                client.disconnectForcibly(0, 1000);
-                throw new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED,
-                        new IllegalStateException("the broker refused the subscription to '" + settings.topics().get(i) + "'"));
-            }
-        }
+        t.waitForCompletion(WAIT_MS);
+        return t.getGrantedQos();
+    }
+
+    @Override
+    boolean refused(int code) {
+        return code == 0x80;
+    }
+
+    @Override
+    Exception refusal(int i, int code) {
+        return new MqttException(MqttException.REASON_CODE_SUBSCRIBE_FAILED,
+                new IllegalStateException("the broker refused the subscription to '" + settings.topics().get(i) + "'"));
     }
 
     @Override
@@ -131,26 +114,18 @@ final class PahoV3Connection implements MqttConnection {
     }
 
     @Override
-    public void disconnectQuietly() {
-        try {
-            if (client != null && client.isConnected()) {
-                client.disconnectForcibly(0, 2000);
-            }
-        } catch (MqttException | RuntimeException ignored) {
-            // already gone
-        }
+    boolean isConnected(MqttAsyncClient c) {
+        return c.isConnected();
     }
 
     @Override
-    public void close() {
-        disconnectQuietly();
-        try {
-            if (client != null) {
-                client.close(true);
-            }
-        } catch (MqttException | RuntimeException ignored) {
-            // nothing more to release
-        }
+    void disconnectForcibly(MqttAsyncClient c, long timeoutMs) throws MqttException {
+        c.disconnectForcibly(0, timeoutMs);
+    }
+
+    @Override
+    void close(MqttAsyncClient c) throws MqttException {
+        c.close(true);
     }
 
     Set<Integer> restoredQos2() {

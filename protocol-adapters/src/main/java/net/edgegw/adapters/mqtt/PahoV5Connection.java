@@ -13,36 +13,19 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.MqttWireMessage;
 
-import javax.net.SocketFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
-import java.util.List;
 
 /**
  * MQTT 5 with Paho's {@code mqttv5} client: clean start off, a session expiry interval, manual acknowledgement for
  * QoS 1 (PUBACK only after the buffer took the message), and for QoS 2 the {@link Qos2Journal} (Paho 1.2.5 sends
  * PUBREC before the application saw the message; the journal keeps the message until it is settled).
  */
-final class PahoV5Connection implements MqttConnection {
+final class PahoV5Connection extends PahoConnectionBase<MqttAsyncClient> {
 
-    private final MqttInputSettings settings;
-    private final String clientId;
-    private final Path persistenceDir;
-    private final SocketFactory socketFactory;
-    private final Listener listener;
     private Qos2Journal journal;
-    private MqttAsyncClient client;
 
-    PahoV5Connection(MqttInputSettings settings, String clientId, Path persistenceDir, SocketFactory socketFactory,
-                     Listener listener) {
-        this.settings = settings;
-        this.clientId = clientId;
-        this.persistenceDir = persistenceDir;
-        this.socketFactory = socketFactory;
-        this.listener = listener;
+    PahoV5Connection(Setup setup) {
+        super(setup);
     }
 
     @Override
@@ -50,15 +33,7 @@ final class PahoV5Connection implements MqttConnection {
         MqttDefaultFilePersistence p = new MqttDefaultFilePersistence(persistenceDir.toString());
         p.open(clientId);
         try {
-            List<String> keys = new ArrayList<>();
-            for (Enumeration<String> e = p.keys(); e.hasMoreElements(); ) {
-                String k = e.nextElement();
-                if (k.startsWith(Qos2Journal.RECEIVED)) {
-                    keys.add(k);
-                }
-            }
-            Collections.sort(keys);
-            for (String k : keys) {
+            for (String k : keysStartingWith(p.keys(), Qos2Journal.RECEIVED)) {
                 MqttWireMessage w = MqttWireMessage.createWireMessage(p.get(k));
                 if (!(w instanceof MqttPublish pub) || pub.getTopicName() == null || pub.getTopicName().isEmpty()) {
                     p.remove(k); // a PUBLISH that used a topic alias cannot be resolved any more: nothing to replay
@@ -115,37 +90,37 @@ final class PahoV5Connection implements MqttConnection {
     }
 
     @Override
-    public void connect() throws MqttException {
+    void connectClient() throws MqttException {
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(false);
         o.setSessionExpiryInterval(settings.sessionExpiry().toSeconds());
         o.setAutomaticReconnect(false);
         o.setReceiveMaximum(MqttIngest.REDELIVERY_WINDOW);
-        o.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
-        o.setConnectionTimeout(10);
-        if (settings.username() != null) {
-            o.setUserName(settings.username());
-        }
-        if (settings.password() != null) {
-            o.setPassword(settings.password().getBytes(StandardCharsets.UTF_8));
-        }
-        if (socketFactory != null) {
-            o.setSocketFactory(socketFactory);
-        }
-        client.connect(o).waitForCompletion(15_000);
+        o.setKeepAliveInterval(keepAliveSeconds());
+        o.setConnectionTimeout(CONNECTION_TIMEOUT_S);
+        applyLogin(o::setUserName, pass -> o.setPassword(pass.getBytes(StandardCharsets.UTF_8)), o::setSocketFactory);
+        client.connect(o).waitForCompletion(WAIT_MS);
+    }
+
+    @Override
+    int[] subscribeAll() throws MqttException {
         MqttSubscription[] subs = settings.topics().stream().map(t -> new MqttSubscription(t, settings.qos()))
                 .toArray(MqttSubscription[]::new);
         IMqttToken t = client.subscribe(subs);
-        t.waitForCompletion(15_000);
-        int[] codes = t.getReasonCodes();
-        for (int i = 0; codes != null && i < codes.length; i++) {
-            if (codes[i] >= 0x80) {
-                client.disconnectForcibly(0, 1000, false);
-                throw new MqttException(codes[i], new IllegalStateException("the broker refused the subscription to '"
-                        + settings.topics().get(Math.min(i, subs.length - 1)) + "' (reason code 0x"
-                        + Integer.toHexString(codes[i]) + ")"));
-            }
-        }
+        t.waitForCompletion(WAIT_MS);
+        return t.getReasonCodes();
+    }
+
+    @Override
+    boolean refused(int code) {
+        return code >= 0x80;
+    }
+
+    @Override
+    Exception refusal(int i, int code) {
+        return new MqttException(code, new IllegalStateException("the broker refused the subscription to '"
+                + settings.topics().get(Math.min(i, settings.topics().size() - 1)) + "' (reason code 0x"
+                + Integer.toHexString(code) + ")"));
     }
 
     @Override
@@ -163,25 +138,17 @@ final class PahoV5Connection implements MqttConnection {
     }
 
     @Override
-    public void disconnectQuietly() {
-        try {
-            if (client != null && client.isConnected()) {
-                client.disconnectForcibly(0, 2000, false);
-            }
-        } catch (MqttException | RuntimeException ignored) {
-            // already gone
-        }
+    boolean isConnected(MqttAsyncClient c) {
+        return c.isConnected();
     }
 
     @Override
-    public void close() {
-        disconnectQuietly();
-        try {
-            if (client != null) {
-                client.close(true);
-            }
-        } catch (MqttException | RuntimeException ignored) {
-            // nothing more to release
-        }
+    void disconnectForcibly(MqttAsyncClient c, long timeoutMs) throws MqttException {
+        c.disconnectForcibly(0, timeoutMs, false);
+    }
+
+    @Override
+    void close(MqttAsyncClient c) throws MqttException {
+        c.close(true);
     }
 }

@@ -3,6 +3,7 @@ package net.edgegw.adapters.syslog;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;
 import net.edgegw.adapters.IngestSupport;
+import net.edgegw.adapters.net.ConnectionRejections;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
@@ -28,7 +29,7 @@ import java.time.Instant;
  * {@value #CLOSED} (the gateway is shutting down), {@value #EMIT_FAILED} (the emitter threw); raw bytes are
  * truncated to {@value #MAX_RAW_BYTES}.
  */
-public final class SyslogIngest {
+public final class SyslogIngest implements ConnectionRejections {
 
     /** Rejection reason: the gateway refused the record because it is shutting down. */
     public static final String CLOSED = "closed";
@@ -66,6 +67,7 @@ public final class SyslogIngest {
         this.metrics = metrics;
     }
 
+    @Override
     public String input() {
         return input;
     }
@@ -124,6 +126,7 @@ public final class SyslogIngest {
     }
 
     /** Reports a rejection with at most {@value #MAX_RAW_BYTES} raw bytes (copied). Never throws. */
+    @Override
     public void reject(String reason, String detail, byte[] b, int off, int len, String peer) {
         support.reject(reason, detail, b, off, len, peer);
     }

@@ -2,14 +2,14 @@ package net.edgegw.adapters.syslog;
 
 import com.codahale.metrics.MetricRegistry;
 import io.netty.handler.ssl.SslContext;
+import net.edgegw.adapters.net.GuardedChannelInitializer;
+import net.edgegw.adapters.net.ListeningSource;
 import net.edgegw.adapters.net.NettyServer;
 import net.edgegw.adapters.net.ServerTls;
-import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -32,9 +32,10 @@ import java.util.Objects;
  * Invalid UTF-8 is not a rejection: it is replaced by U+FFFD.</li>
  * <li>Idle TCP connections are closed quietly after idleTimeout.</li>
  * </ul>
- * Metrics: see {@link SyslogMetrics}.
+ * TCP/TLS connections pass the shared accept-time guard ({@link GuardedChannelInitializer}), then
+ * {@link SyslogFrameDecoder} and {@link SyslogTcpHandler}. Metrics: see {@link SyslogMetrics}.
  */
-public final class SyslogSource implements Source {
+public final class SyslogSource extends ListeningSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyslogSource.class);
 
@@ -46,74 +47,40 @@ public final class SyslogSource implements Source {
     /** Asked for to absorb bursts; the kernel caps it (net.core.rmem_max). */
     static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
 
-    private NettyServer listener;
-    private boolean started;
-    private boolean closed;
-
     /**
      * @throws IllegalArgumentException when the TLS material cannot be loaded (names the file)
      */
     public SyslogSource(SyslogInputSettings settings, MetricRegistry metrics) {
+        super("syslog", settings.name(), LOG);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(metrics, "metrics");
         this.ssl = settings.protocol() == SyslogInputSettings.Protocol.TLS ? ServerTls.serverContext(settings.tls()) : null;
-    }
-
-    @Override
-    public String name() {
-        return settings.name();
     }
 
     public SyslogInputSettings settings() {
         return settings;
     }
 
-    /**
-     * Binds synchronously.
-     *
-     * @throws java.net.BindException naming the input, protocol and address when the port is in use or not allowed
-     * @throws IllegalStateException  when started twice or after close
-     */
     @Override
-    public synchronized void start(SourceContext ctx) throws Exception {
-        Objects.requireNonNull(ctx, "ctx");
-        if (started || closed) {
-            throw new IllegalStateException("syslog input '" + name() + "' was already " + (closed ? "closed" : "started"));
-        }
-        started = true;
+    protected NettyServer bind(SourceContext ctx) throws Exception {
         SyslogMetrics metrics = new SyslogMetrics(registry, name());
         SyslogIngest ingest = new SyslogIngest(name(), new SyslogParser(settings.bsdZone()), ctx, metrics);
-        String label = "syslog input '" + name() + "'";
+        NettyServer listener;
         if (settings.protocol() == SyslogInputSettings.Protocol.UDP) {
             // one byte more than allowed, so that a truncated (too large) datagram is recognisable
             int buffer = Math.min(settings.maxMessageBytes() + 1, MAX_DATAGRAM);
-            listener = NettyServer.udp(label, "syslog-udp-" + name(), settings.bind(), RECEIVE_BUFFER, buffer,
+            listener = NettyServer.udp(label(), "syslog-udp-" + name(), settings.bind(), RECEIVE_BUFFER, buffer,
                     new SyslogUdpInitializer(settings, ingest, metrics));
         } else {
             String protocol = ssl == null ? "tcp" : "tls";
-            listener = NettyServer.tcp(label, "syslog-" + protocol + "-" + name(), protocol.toUpperCase(Locale.ROOT),
-                    settings.bind(), connections -> new SyslogTcpInitializer(settings, ingest, metrics, ssl, connections));
+            listener = NettyServer.tcp(label(), "syslog-" + protocol + "-" + name(), protocol.toUpperCase(Locale.ROOT),
+                    settings.bind(), connections -> new GuardedChannelInitializer(settings.listener(), ssl, connections,
+                            metrics.bytes(), ingest, p -> {
+                                p.addLast("framing", new SyslogFrameDecoder(settings.maxMessageBytes()));
+                                p.addLast("syslog", new SyslogTcpHandler(ingest, metrics));
+                            }));
         }
         LOG.info("syslog input '{}' listening on {} {}", name(), settings.protocol(), listener.localAddress());
-    }
-
-    /** The address actually bound (the real port when bound to port 0). */
-    public synchronized InetSocketAddress boundAddress() {
-        if (listener == null) {
-            throw new IllegalStateException("syslog input '" + name() + "' is not started");
-        }
-        return listener.localAddress();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (listener != null) {
-            listener.close();
-            LOG.info("syslog input '{}' stopped", name());
-        }
+        return listener;
     }
 }

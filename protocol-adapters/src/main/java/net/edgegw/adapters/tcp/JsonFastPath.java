@@ -160,16 +160,9 @@ final class JsonFastPath {
                     return -1;
                 }
             }
-            i = ws(i);
-            if (i >= end) {
-                return -1;
-            }
-            if (b[i] == ',') {
-                i = ws(i + 1);
-            } else if (b[i] == '}') {
-                return i + 1;
-            } else {
-                return -1;
+            i = next(i, '}');
+            if (i < 0 || b[i - 1] == '}') {
+                return i;
             }
         }
     }
@@ -187,18 +180,27 @@ final class JsonFastPath {
             if (i < 0) {
                 return -1;
             }
-            i = ws(i);
-            if (i >= end) {
-                return -1;
-            }
-            if (b[i] == ',') {
-                i = ws(i + 1);
-            } else if (b[i] == ']') {
-                return i + 1;
-            } else {
-                return -1;
+            i = next(i, ']');
+            if (i < 0 || b[i - 1] == ']') {
+                return i;
             }
         }
+    }
+
+    /**
+     * After a member or element: skips whitespace, then a {@code ,} (gives the start of the next one, whitespace
+     * skipped) or {@code close} (gives the index after it); -1 for anything else. The caller tells the two apart by
+     * {@code b[result - 1] == close} (after a comma that byte is the comma or whitespace).
+     */
+    private int next(int i, char close) {
+        i = ws(i);
+        if (i >= end) {
+            return -1;
+        }
+        if (b[i] == ',') {
+            return ws(i + 1);
+        }
+        return b[i] == close ? i + 1 : -1;
     }
 
     /** The host value's text; a connection's lines mostly carry the same host, so the last one is reused. */

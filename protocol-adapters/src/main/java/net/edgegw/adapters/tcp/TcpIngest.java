@@ -1,6 +1,7 @@
 package net.edgegw.adapters.tcp;
 
 import net.edgegw.adapters.IngestSupport;
+import net.edgegw.adapters.net.ConnectionRejections;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Emitter;
 import net.edgegw.core.Envelope;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the set of connections holding lines the full buffer refused (so that closing the input can account for
  * them). Thread-safe; never throws for input.
  */
-final class TcpIngest {
+final class TcpIngest implements ConnectionRejections {
 
     /** Rejection reason: the gateway shut down before the line could be stored. */
     static final String CLOSED = "closed";
@@ -47,7 +48,8 @@ final class TcpIngest {
         this.metrics = metrics;
     }
 
-    String input() {
+    @Override
+    public String input() {
         return settings.name();
     }
 
@@ -80,7 +82,8 @@ final class TcpIngest {
     }
 
     /** Reports a rejection with at most {@value #MAX_RAW_BYTES} raw bytes (copied). Never throws. */
-    void reject(String reason, String detail, byte[] b, int off, int len, String peer) {
+    @Override
+    public void reject(String reason, String detail, byte[] b, int off, int len, String peer) {
         support.reject(reason, detail, b, off, len, peer);
     }
 

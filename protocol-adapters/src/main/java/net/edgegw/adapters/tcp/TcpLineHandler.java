@@ -1,20 +1,16 @@
 package net.edgegw.adapters.tcp;
 
-import net.edgegw.adapters.net.Peers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import net.edgegw.adapters.net.InputConnectionHandler;
 import net.edgegw.core.Admission;
 import net.edgegw.core.Envelope;
 import net.edgegw.core.Rejections;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +29,10 @@ import java.util.concurrent.TimeUnit;
  * is stopping) closes the connection; what it still holds is reported as {@value TcpIngest#CLOSED}, as is what
  * {@link #abandon()} finds when the input is closed with the buffer still full.
  *
- * <p>All state is confined to the channel's event loop; one instance per connection.
+ * <p>Connection accounting, idle timeout (ignored while paused), TLS handshake failures and errors as every input
+ * ({@link InputConnectionHandler}). All state is confined to the channel's event loop; one instance per connection.
  */
-final class TcpLineHandler extends ChannelInboundHandlerAdapter {
+final class TcpLineHandler extends InputConnectionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpLineHandler.class);
     static final long RETRY_MAX_MS = 50;
@@ -44,41 +41,21 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
     private final TcpMetrics metrics;
     private final LineConverter converter;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
-    private ChannelHandlerContext ctx;
-    private String peer;
-    private boolean counted;
     private boolean paused;
     private boolean stopped;
     private long retryMs;
     private Future<?> retry;
 
     TcpLineHandler(TcpIngest ingest) {
+        super(LOG, "tcp", ingest, ingest.metrics().connections());
         this.ingest = ingest;
         this.metrics = ingest.metrics();
         this.converter = ingest.converter();
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        peer = Peers.of(ctx.channel().remoteAddress());
-        metrics.connections().inc();
-        counted = true;
-        super.channelActive(ctx);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (counted) {
-            counted = false;
-            metrics.connections().dec();
-        }
-        // lines still queued keep draining on the timer: the peer sent them, they are not dropped
-        super.channelInactive(ctx);
+    protected boolean busy() {
+        return paused || !pending.isEmpty();
     }
 
     @Override
@@ -160,13 +137,13 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
         metrics.paused().inc();
         metrics.pauses().mark();
         ingest.holding(this, true);
-        ctx.channel().config().setAutoRead(false);
+        context().channel().config().setAutoRead(false);
         retryMs = 1;
         scheduleRetry();
     }
 
     private void scheduleRetry() {
-        retry = ctx.executor().schedule(this::drain, retryMs, TimeUnit.MILLISECONDS);
+        retry = context().executor().schedule(this::drain, retryMs, TimeUnit.MILLISECONDS);
         retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
     }
 
@@ -198,8 +175,8 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
         paused = false;
         metrics.paused().dec();
         ingest.holding(this, false);
-        if (ctx.channel().isActive()) {
-            ctx.channel().config().setAutoRead(true); // also issues a read
+        if (context().channel().isActive()) {
+            context().channel().config().setAutoRead(true); // also issues a read
         }
     }
 
@@ -219,7 +196,7 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
             metrics.paused().dec();
         }
         ingest.holding(this, false);
-        ctx.close();
+        context().close();
     }
 
     /**
@@ -252,7 +229,7 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs {@link #abandon()} on this connection's event loop. */
     Future<?> abandonLater() {
-        return ctx.executor().submit(this::abandon);
+        return context().executor().submit(this::abandon);
     }
 
     private void lost(Object msg, String why) {
@@ -265,40 +242,5 @@ final class TcpLineHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
-            if (paused || !pending.isEmpty()) {
-                return; // not reading on purpose: the sender is not idle
-            }
-            LOG.debug("tcp input '{}': closing idle connection from {}", ingest.input(), peer());
-            ctx.close();
-        } else if (evt instanceof SslHandshakeCompletionEvent hs && !hs.isSuccess()) {
-            Throwable c = hs.cause();
-            ingest.reject(Rejections.TLS_HANDSHAKE, "TLS handshake failed: " + (c == null ? "unknown" : c.getMessage()),
-                    null, 0, 0, peer());
-            ctx.close();
-        } else {
-            super.userEventTriggered(ctx, evt);
-        }
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
-            LOG.debug("tcp input '{}': connection from {} failed: {}", ingest.input(), peer(), cause.toString());
-        } else {
-            LOG.warn("tcp input '{}': closing connection from {} after an unexpected error", ingest.input(), peer(), cause);
-        }
-        ctx.close();
-    }
-
-    private String peer() {
-        if (peer == null && ctx != null) {
-            peer = Peers.of(ctx.channel().remoteAddress());
-        }
-        return peer;
     }
 }

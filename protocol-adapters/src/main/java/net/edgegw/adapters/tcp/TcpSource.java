@@ -3,14 +3,15 @@ package net.edgegw.adapters.tcp;
 import com.codahale.metrics.MetricRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
+import io.netty.channel.ChannelPipeline;
+import net.edgegw.adapters.net.GuardedChannelInitializer;
+import net.edgegw.adapters.net.ListeningSource;
 import net.edgegw.adapters.net.NettyServer;
 import net.edgegw.adapters.net.ServerTls;
-import net.edgegw.core.Source;
 import net.edgegw.core.SourceContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,9 +33,10 @@ import java.util.Objects;
  * gateway stopped before a line could be stored), {@code emit-failed}.</li>
  * <li>Idle connections are closed quietly after idleTimeout (not while paused by back-pressure).</li>
  * </ul>
- * Metrics: see {@link TcpMetrics}.
+ * Connections pass the shared accept-time guard ({@link GuardedChannelInitializer}), then {@link TcpLineDecoder} and
+ * {@link TcpLineHandler}. Metrics: see {@link TcpMetrics}.
  */
-public final class TcpSource implements Source {
+public final class TcpSource extends ListeningSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpSource.class);
 
@@ -42,47 +44,36 @@ public final class TcpSource implements Source {
     private final MetricRegistry registry;
     private final SslContext ssl;
     private TcpIngest ingest;
-    private NettyServer listener;
-    private boolean started;
-    private boolean closed;
 
     /**
      * @throws IllegalArgumentException when the TLS material cannot be loaded (names the file)
      */
     public TcpSource(TcpInputSettings settings, MetricRegistry metrics) {
+        super("tcp", settings.name(), LOG);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(metrics, "metrics");
         this.ssl = settings.tls() == null ? null : ServerTls.serverContext(settings.tls());
-    }
-
-    @Override
-    public String name() {
-        return settings.name();
     }
 
     public TcpInputSettings settings() {
         return settings;
     }
 
-    /**
-     * Binds synchronously.
-     *
-     * @throws java.net.BindException naming the input and address when the port is in use or not allowed
-     * @throws IllegalStateException  when started twice or after close
-     */
     @Override
-    public synchronized void start(SourceContext ctx) throws Exception {
-        Objects.requireNonNull(ctx, "ctx");
-        if (started || closed) {
-            throw new IllegalStateException("tcp input '" + name() + "' was already " + (closed ? "closed" : "started"));
-        }
-        started = true;
+    protected NettyServer bind(SourceContext ctx) throws Exception {
         TcpIngest in = new TcpIngest(settings, ctx, new TcpMetrics(registry, name()));
-        listener = NettyServer.tcp("tcp input '" + name() + "'", "tcp-in-" + name(), ssl == null ? "TCP" : "TLS",
-                settings.bind(), connections -> new TcpInitializer(in, ssl, connections));
+        NettyServer listener = NettyServer.tcp(label(), "tcp-in-" + name(), ssl == null ? "TCP" : "TLS",
+                settings.bind(), connections -> new GuardedChannelInitializer(settings.listener(), ssl, connections,
+                        in.metrics().bytes(), in, p -> addLineHandlers(p, in)));
         ingest = in;
         LOG.info("tcp input '{}' ({}{}) listening on {}", name(), settings.format().name().toLowerCase(java.util.Locale.ROOT),
                 ssl == null ? "" : ", tls", listener.localAddress());
+        return listener;
+    }
+
+    private static void addLineHandlers(ChannelPipeline p, TcpIngest ingest) {
+        p.addLast("lines", new TcpLineDecoder(ingest.settings().maxLineBytes()));
+        p.addLast("tcp", new TcpLineHandler(ingest));
     }
 
     /**
@@ -95,32 +86,12 @@ public final class TcpSource implements Source {
         return new io.netty.channel.ChannelHandler[]{new TcpLineDecoder(settings.maxLineBytes()), new TcpLineHandler(ingest)};
     }
 
-    /** The address actually bound (the real port when bound to port 0). */
-    @Override
-    public synchronized InetSocketAddress boundAddress() {
-        if (listener == null) {
-            throw new IllegalStateException("tcp input '" + name() + "' is not started");
-        }
-        return listener.localAddress();
-    }
-
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (listener != null) {
-            listener.close(this::abandonHeldLines);
-            LOG.info("tcp input '{}' stopped", name());
-        }
-    }
-
     /**
      * After the connections closed (their last lines handled): gives the lines the full buffer still refuses one last
      * chance and reports the rest, while the event loops still run.
      */
-    private void abandonHeldLines() {
+    @Override
+    protected void beforeLoopsStop() {
         List<Future<?>> abandoned = new ArrayList<>();
         for (TcpLineHandler h : ingest.holders()) {
             abandoned.add(h.abandonLater());
