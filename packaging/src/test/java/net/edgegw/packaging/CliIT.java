@@ -108,16 +108,16 @@ class CliIT {
     @Test
     void checkConfigAndRunNameAnUnusableDataDirWithKeyAndLineAndRunOpensNothing() throws Exception {
         Path file = Files.writeString(tmp.resolve("data-file"), "a plain file");
-        String unwritable;
+        Path parent; // the nearest existing ancestor, which the gateway cannot write
         if ("root".equals(System.getProperty("user.name"))) {
-            unwritable = "/sys/edge-gateway-it/data"; // root writes through permissions; sysfs takes no new file
+            parent = Path.of("/sys"); // root writes through permissions; sysfs takes no new file
         } else {
-            Path ro = Files.createDirectory(tmp.resolve("ro"));
-            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
-            unwritable = ro.resolve("data").toString();
+            parent = Files.createDirectory(tmp.resolve("ro"));
+            Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-xr-xr-x"));
         }
+        String unwritable = parent.resolve("edge-gateway-it/data").toString();
         for (String[] c : new String[][]{{file.toString(), file + " is a file, not a directory"},
-                {unwritable, unwritable + " cannot be created: parent " + Path.of(unwritable).getParent()
+                {unwritable, unwritable + " cannot be created: parent " + parent
                         + " is not writable by user " + System.getProperty("user.name")}}) {
             int port = FreePorts.tcp();
             Path config = E2E.writeConfig(tmp.resolve("bad-data-" + port), """
