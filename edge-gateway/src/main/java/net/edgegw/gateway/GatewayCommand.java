@@ -1,6 +1,7 @@
 package net.edgegw.gateway;
 
 import net.edgegw.core.cli.ConfigCommand;
+import net.edgegw.core.cli.ConfigReader;
 import net.edgegw.gateway.config.ConfigLoader;
 import net.edgegw.gateway.config.GatewayConfig;
 
@@ -9,5 +10,10 @@ abstract class GatewayCommand extends ConfigCommand<GatewayConfig> {
 
     GatewayCommand() {
         super(ConfigLoader::load);
+    }
+
+    /** A command whose config is read by {@code reader} (e.g. one that also checks dataDir). */
+    GatewayCommand(ConfigReader<GatewayConfig> reader) {
+        super(reader);
     }
 }

@@ -4,7 +4,7 @@ import net.edgegw.core.cli.CheckConfigCommand;
 import net.edgegw.core.cli.ExitCodes;
 import net.edgegw.core.cli.UsageCommand;
 import net.edgegw.core.cli.VersionProvider;
-import net.edgegw.gateway.config.ConfigLoader;
+import net.edgegw.gateway.config.DataDirCheck;
 import net.edgegw.gateway.config.GatewayConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,7 +41,7 @@ public final class Main extends UsageCommand {
     @Command(name = "check-config")
     static final class CheckConfig extends CheckConfigCommand<GatewayConfig> {
         CheckConfig() {
-            super(ConfigLoader::load);
+            super(DataDirCheck::loadChecked);
         }
 
         @Override
@@ -54,6 +54,11 @@ public final class Main extends UsageCommand {
 
     @Command(name = "run", description = "Run the gateway until SIGTERM (clean shutdown: inputs stop, buffer flushed, in-flight batch finished).")
     static final class Run extends GatewayCommand {
+        Run() {
+            // dataDir is created and checked before any input or buffer is opened: a problem is a config error
+            super(DataDirCheck::loadPrepared);
+        }
+
         @Override
         protected int run(GatewayConfig c) throws InterruptedException {
             Gateway gw = new Gateway(c, java.time.Clock.systemUTC(), new com.codahale.metrics.MetricRegistry());

@@ -18,39 +18,58 @@ final class Recovery {
     }
 
     static void recover(SingleChronicleQueue queue, LaneState state, LaneCounters counters, long replicatedIndex) {
+        boolean deleted = load(queue, state, counters.deletedThroughCycle(), replicatedIndex, (cycle, counted) -> {
+            if (!counted) {
+                counters.recordDeletion(cycle, 0, 0);
+            }
+            SegmentFiles.deleteFile(state.dir, cycle);
+        });
+        if (deleted) {
+            queue.refreshDirectoryListing();
+        }
+    }
+
+    /** What to do with a segment file that holds nothing to keep ({@code counted}: already in the counters). */
+    interface Obsolete {
+        void segment(int cycle, boolean counted);
+    }
+
+    /**
+     * Rebuilds the segment table of {@code state} from the cycle files, handing each segment that holds nothing to
+     * keep to {@code obsolete} (recovery deletes it; a read-only inspection ignores it), and resumes the segment clock.
+     * Returns whether any segment was obsolete.
+     */
+    static boolean load(SingleChronicleQueue queue, LaneState state, long deletedThrough, long replicatedIndex,
+                        Obsolete obsolete) {
         int first = queue.firstCycle();
         int last = queue.lastCycle();
-        long deletedThrough = counters.deletedThroughCycle();
         long clockStart = Math.max(1, Math.max(deletedThrough + 1, last >= 0 ? last + 1L : 1));
         if (clockStart > Integer.MAX_VALUE) {
             throw new IllegalStateException("buffer " + state.dir + " has run out of segment numbers");
         }
-        boolean deleted = false;
+        boolean found = false;
         if (first <= last && last >= 0) {
             NavigableSet<Long> cycles = queue.listCyclesBetween(first, last);
             try (ExcerptTailer t = queue.createTailer()) {
                 for (long c : cycles) {
                     int cycle = (int) c;
                     if (cycle <= deletedThrough) {
-                        SegmentFiles.deleteFile(state.dir, cycle);
-                        deleted = true;
+                        obsolete.segment(cycle, true);
+                        found = true;
                         continue;
                     }
                     Segment s = read(t, cycle, state);
                     if (s.count <= 0 || s.lastIndex() <= replicatedIndex) {
-                        counters.recordDeletion(cycle, 0, 0);
-                        SegmentFiles.deleteFile(state.dir, cycle);
-                        deleted = true;
+                        obsolete.segment(cycle, false);
+                        found = true;
                         continue;
                     }
                     state.addRecovered(s);
                 }
             }
         }
-        if (deleted) {
-            queue.refreshDirectoryListing();
-        }
         state.resumeAt(clockStart);
+        return found;
     }
 
     /** The segment of {@code cycle} as found on disk: its record count, bytes and newest receive time. */
