@@ -44,17 +44,17 @@ class LauncherIT {
     @Test
     void gatewayLauncherWorksFromASpacedPathThroughSymlinksAndFromTheTarball() throws Exception {
         Path config = E2E.writeConfig(tmp.resolve("site config"), """
-                site: site-1
-                gateway: gw-1
-                dataDir: data
+                site: site-7
+                gateway: gw-launch
+                dataDir: "buffer dir"
                 inputs:
-                  - {type: syslog, name: syslog-udp, protocol: udp, bind: "127.0.0.1:0"}
+                  - {type: syslog, name: udp-514, protocol: udp, bind: "127.0.0.1:0"}
                 uplink: {bootstrapServers: "127.0.0.1:9"}
                 """);
         Map<String, Path> ways = everyWay("edge-gateway", E2E.dist());
 
         for (Map.Entry<String, Path> way : ways.entrySet()) {
-            checkCommands(way.getKey(), way.getValue(), "edge-gateway", config, "OK (site site-1, gateway gw-1");
+            checkCommands(way.getKey(), way.getValue(), "edge-gateway", config, "OK (site site-7, gateway gw-launch");
         }
 
         // run through the /usr/bin-style symlink: starts with the shipped logback config, no status report
