@@ -613,6 +613,8 @@
       {label: 'backlog records', data: hist.map(b => b.backlogRecords), borderColor: '#c77700',
         backgroundColor: 'rgba(199,119,0,.14)', fill: true, stepped: true, pointRadius: 0, borderWidth: 2}]}, options: common}));
     const sev = s.severities || [];
+    const sevCounts = sev.filter(n => n > 0);
+    const sevDecades = sevCounts.length ? Math.log10(Math.max(...sevCounts)) - Math.log10(Math.min(...sevCounts)) : 0;
     app.charts.push(new Chart(document.getElementById('chart-severity'), {type: 'bar', data: {labels: SEVERITY_NAMES,
       datasets: [{label: 'records', data: SEVERITY_NAMES.map((_, i) => sev[i] || 0),
         backgroundColor: SEVERITY_NAMES.map((_, i) => i <= 2 ? '#c62828' : i === 3 ? '#e36209' : i === 4 ? '#c99400'
@@ -621,9 +623,11 @@
       x: {grid: {display: false}, title: {display: true, text: 'syslog severity'}},
       y: {type: 'logarithmic', grid: {color: '#eef1f5'}, title: {display: true, text: 'records (log scale)'},
         ticks: {callback: v => {
-          // 1, 2 and 5 times a power of ten: at least two labels even when every count is in one decade
+          // powers of ten; 2 and 5 times them too when the counts span less than two decades, so that the axis
+          // always has at least two labels; nothing below 1 (a count is whole)
+          if (v < 1) return '';
           const m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
-          return [1, 2, 5].some(k => Math.abs(m - k) < 1e-6) ? fmtNum(v) : '';
+          return [1].concat(sevDecades < 2 ? [2, 5] : []).some(k => Math.abs(m - k) < 1e-6) ? fmtNum(v) : '';
         }}}}})}));
     const src = s.bySource || {};
     const srcNames = Object.keys(src).sort();

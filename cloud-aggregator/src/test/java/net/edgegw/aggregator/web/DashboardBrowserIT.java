@@ -240,7 +240,8 @@ class DashboardBrowserIT {
         viewport("02a-sites-1366x768", 1366, 768, false);
         viewport("02b-sites-1920x1080", 1920, 1080, false);
         viewport("02c-sites-phone-390x844", 390, 844, true);
-        for (int width : new int[]{1280, 1400, 1024, 768}) {
+        viewport("02d-sites-1024x768", 1024, 768, false);
+        for (int width : new int[]{1280, 1400, 768}) {
             viewport(null, width, 900, false);
         }
 
