@@ -5,6 +5,7 @@
 # --linger N (keep everything running N seconds more to look at the dashboard).
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q -DskipTests install
+# no colour codes: -Dstyle.color=never, and jansi.noreset for the reset codes Maven 3.8 writes even in batch mode
+MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true" mvn -B -q -Dstyle.color=never -DskipTests install
 exec java -cp "demo/target/demo/lib/*" net.edgegw.demo.Demo --dist packaging/target/edge-gateway \
   --aggregator-dist cloud-aggregator/target/cloud-aggregator "$@"

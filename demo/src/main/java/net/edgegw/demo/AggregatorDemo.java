@@ -49,6 +49,10 @@ final class AggregatorDemo implements AutoCloseable {
     static final double UPSTREAM_FAILS_AT = 0.25;
     static final double UPSTREAM_BACK_AT = 0.85;
     static final String FAILING_UPSTREAM = "agg-north-1";
+    static final String USER = "admin";
+    /** While lingering: how long the upstream stays down, then up, then down again ... */
+    static final int LINGER_DOWN_S = 150;
+    static final int LINGER_UP_S = 45;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String[]> SITES = sites();
@@ -57,14 +61,16 @@ final class AggregatorDemo implements AutoCloseable {
     private final ProcessRunner aggregator;
     private final String url;
     private final String password;
+    private final Path tlsCert;
     private final KafkaProducer<byte[], byte[]> producer;
     private final Consumer<String> say;
     private final Instant startedAt = Instant.now();
     private long seq;
 
-    private AggregatorDemo(String bootstrap, ProcessRunner aggregator, String url, String password,
+    private AggregatorDemo(String bootstrap, ProcessRunner aggregator, String url, String password, Path tlsCert,
                            Consumer<String> say) {
         this.bootstrap = bootstrap;
+        this.tlsCert = tlsCert;
         this.aggregator = aggregator;
         this.url = url;
         this.password = password;
@@ -131,8 +137,8 @@ final class AggregatorDemo implements AutoCloseable {
                     key: peer
                 health: {unreachableAfter: 30s, recoverAfter: 4s, checkInterval: 1s, clearAfter: 10s, snapshotInterval: 2s}
                 correlation: {minSites: 3, window: 2m, holdDown: 5s, clearAfter: 10s}
-                dashboard: {bind: "127.0.0.1:%d", username: admin, tls: true}
-                """.formatted(bootstrap, dir.resolve("state"), port));
+                dashboard: {bind: "127.0.0.1:%d", username: %s, tls: true}
+                """.formatted(bootstrap, dir.resolve("state"), port, USER));
 
         String password = randomPassword();
         Process setPassword = new ProcessBuilder(bin, "set-password", "--config", config.toString(), "--stdin")
@@ -152,7 +158,7 @@ final class AggregatorDemo implements AutoCloseable {
         String url = m.find() ? m.group(1) : "https://127.0.0.1:" + port + "/";
         say.accept("cloud-aggregator running (pid " + agg.pid() + "), config " + config + ", log "
                 + work.resolve("aggregator.log"));
-        return new AggregatorDemo(bootstrap, agg, url, password, say);
+        return new AggregatorDemo(bootstrap, agg, url, password, dir.resolve("state/dashboard-tls/cert.pem"), say);
     }
 
     String url() {
@@ -165,8 +171,11 @@ final class AggregatorDemo implements AutoCloseable {
 
     /** One tick (call every ~2 s): heartbeats and some syslog from every simulated site, following the script. */
     void tick(double progress) {
+        tick(progress, progress >= UPSTREAM_FAILS_AT && progress < UPSTREAM_BACK_AT);
+    }
+
+    private void tick(double progress, boolean upstreamDown) {
         Instant now = Instant.now();
-        boolean upstreamDown = progress >= UPSTREAM_FAILS_AT && progress < UPSTREAM_BACK_AT;
         for (Map.Entry<String, String[]> e : SITES.entrySet()) {
             String site = e.getKey();
             if (site.equals("site-demo") || (upstreamDown && e.getValue()[1].equals(FAILING_UPSTREAM))) {
@@ -211,6 +220,64 @@ final class AggregatorDemo implements AutoCloseable {
         }
         if (previous < UPSTREAM_BACK_AT && progress >= UPSTREAM_BACK_AT) {
             say.accept(">>> " + FAILING_UPSTREAM + " is back: the sites report again; alarms and the incident clear.");
+        }
+    }
+
+    /**
+     * Keeps everything running {@code seconds} more with the upstream router failing again (down
+     * {@value #LINGER_DOWN_S} s, up {@value #LINGER_UP_S} s, and so on), so that the dashboard has an open incident to
+     * show; says when the dashboard shows it (asked through its API, as the browser does) and when it will clear.
+     */
+    void linger(int seconds) throws InterruptedException {
+        long start = System.currentTimeMillis();
+        long end = start + seconds * 1000L;
+        DashboardClient dashboard = new DashboardClient(java.net.URI.create(url), tlsCert, USER, password);
+        say.accept("LINGER: everything keeps running " + seconds + " s more. DASHBOARD " + url + "  user: " + USER
+                + "  password: " + password);
+        boolean down = false;
+        boolean shown = false;
+        long nextChange = start;
+        long downSince = start;
+        String lastError = null;
+        while (System.currentTimeMillis() < end) {
+            long now = System.currentTimeMillis();
+            if (now >= nextChange) {
+                if (down && !shown) {
+                    say.accept("the dashboard has not shown the incident yet: the aggregator may be behind (see its"
+                            + " log, aggregator.log in the working directory)");
+                }
+                down = !down;
+                shown = false;
+                nextChange = Math.min(end, now + (down ? LINGER_DOWN_S : LINGER_UP_S) * 1000L);
+                if (down) {
+                    downSince = now;
+                    say.accept(">>> LINGER: upstream router " + FAILING_UPSTREAM + " fails again: its 5 sites go silent,"
+                            + " turn UNREACHABLE after 30 s and the aggregator opens ONE incident (in about 40 s;"
+                            + " a line here says when). It stays down " + (nextChange - now) / 1000 + " s.");
+                } else {
+                    say.accept(">>> LINGER: " + FAILING_UPSTREAM + " is back: the incident clears in about 10 s; it"
+                            + " fails again in " + LINGER_UP_S + " s.");
+                }
+            }
+            tick(0.99, down);
+            if (down && !shown) {
+                try {
+                    for (DashboardClient.Incident i : dashboard.openIncidents()) {
+                        if (i.upstream().equals(FAILING_UPSTREAM) && i.raisedAt().toEpochMilli() >= downSince) {
+                            shown = true;
+                            say.accept(String.format("INCIDENT OPEN NOW at %s#/incidents: upstream %s, %d sites %s;"
+                                    + " open for %d s more (until the router is back)", url, i.upstream(),
+                                    i.sites().size(), i.sites(), (nextChange - System.currentTimeMillis()) / 1000));
+                        }
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    if (!String.valueOf(e.getMessage()).equals(lastError)) {
+                        lastError = String.valueOf(e.getMessage());
+                        say.accept("cannot ask the dashboard yet: " + lastError);
+                    }
+                }
+            }
+            Thread.sleep(2000);
         }
     }
 

@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,20 +47,36 @@ public final class Demo {
     private Demo() {
     }
 
+    static final String USAGE = """
+            usage: Demo [--seconds N] [--linger N] [--dist DIR] [--aggregator-dist DIR]
+              --seconds N            how long the simulated site sends, with an uplink outage in the middle (default 120)
+              --linger N             keep everything running N seconds more to look at the dashboard; an upstream
+                                     router fails again so that an incident is open while you look (default 0)
+              --dist DIR             the packaged gateway (default packaging/target/edge-gateway)
+              --aggregator-dist DIR  the packaged cloud-aggregator (default cloud-aggregator/target/cloud-aggregator)
+            """;
+
     public static void main(String[] args) throws Exception {
         Path dist = Path.of("packaging/target/edge-gateway");
         Path aggregatorDist = Path.of("cloud-aggregator/target/cloud-aggregator");
         int seconds = 120;
         int linger = 0;
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--dist")) {
-                dist = Path.of(args[++i]);
-            } else if (args[i].equals("--aggregator-dist")) {
-                aggregatorDist = Path.of(args[++i]);
-            } else if (args[i].equals("--linger")) {
-                linger = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--seconds")) {
-                seconds = Integer.parseInt(args[++i]);
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.print(USAGE);
+                return;
+            }
+            if (i + 1 >= args.length || !List.of("--dist", "--aggregator-dist", "--linger", "--seconds").contains(a)) {
+                System.err.print("unknown option or missing value: " + a + "\n" + USAGE);
+                System.exit(2);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--dist" -> dist = Path.of(v);
+                case "--aggregator-dist" -> aggregatorDist = Path.of(v);
+                case "--linger" -> linger = Integer.parseInt(v);
+                default -> seconds = Integer.parseInt(v);
             }
         }
         Path work = Files.createTempDirectory("edge-demo-");
@@ -76,7 +91,7 @@ public final class Demo {
 
         say("starting the cloud-aggregator (packaged, child JVM) on the same Kafka broker ...");
         AggregatorDemo cloud = AggregatorDemo.start(aggregatorDist, work, kafka.bootstrapServers(), Demo::say);
-        say("DASHBOARD: " + cloud.url() + "  user: admin  password: " + cloud.password()
+        say("DASHBOARD: " + cloud.url() + "  user: " + AggregatorDemo.USER + "  password: " + cloud.password()
                 + "  (self-signed certificate: accept it in the browser)");
 
         int tcp = FreePorts.tcp();
@@ -108,22 +123,12 @@ public final class Demo {
                 + ", MQTT subscriber on " + mqtt.uri() + " sensors/#, ndjson on tcp/" + ndjson
                 + ", log " + work.resolve("gateway.log"));
 
-        Map<String, AtomicInteger> sent = Map.of("syslog", new AtomicInteger(), "mqtt", new AtomicInteger(),
-                "tcp", new AtomicInteger());
-        Map<String, Set<Integer>> seen = Map.of("syslog", new HashSet<>(), "mqtt", new HashSet<>(), "tcp", new HashSet<>());
-        AtomicInteger records = new AtomicInteger();
-        Thread consumer = new Thread(() -> consume(kafka.bootstrapServers(), seen, records), "demo-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
-        Thread traffic = new Thread(() -> traffic(tcp, udp, sent.get("syslog")), "demo-syslog");
-        traffic.setDaemon(true);
-        traffic.start();
-        Thread sensors = new Thread(() -> sensors(mqtt.uri(), sent.get("mqtt")), "demo-mqtt");
-        sensors.setDaemon(true);
-        sensors.start();
-        Thread meters = new Thread(() -> meters(ndjson, sent.get("tcp")), "demo-ndjson");
-        meters.setDaemon(true);
-        meters.start();
+        Tally tally = new Tally(SOURCES);
+        startDaemon("demo-consumer", () -> consume(kafka.bootstrapServers(), tally));
+        Thread traffic = startDaemon("demo-syslog", () -> traffic(tcp, udp, tally.sent("syslog")));
+        Thread sensors = startDaemon("demo-mqtt", () -> sensors(mqtt.uri(), tally.sent("mqtt")));
+        Thread meters = startDaemon("demo-ndjson", () -> meters(ndjson, tally.sent("tcp")));
+        say("progress every 2 s: " + Tally.LEGEND);
 
         long start = System.currentTimeMillis();
         long outageAt = seconds * 1000L / 3;
@@ -147,56 +152,22 @@ public final class Demo {
                 continue;
             }
             Thread.sleep(2000);
-            synchronized (seen) {
-                StringBuilder sb = new StringBuilder("sent / in Kafka (read_committed, unique):");
-                for (String src : SOURCES) {
-                    sb.append(String.format("  %s %d / %d", src, sent.get(src).get(), seen.get(src).size()));
-                }
-                say(sb + String.format("  (%d records)", records.get()));
-            }
+            say(String.format("t+%3ds  %s", (System.currentTimeMillis() - start) / 1000, tally.progress()));
         }
         RUNNING.set(false);
         traffic.join(5000);
         sensors.join(5000);
         meters.join(5000);
+        say("the devices stopped sending; waiting until everything sent is in Kafka (at most 60 s) ...");
         long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
+        while (System.currentTimeMillis() < deadline && !tally.complete()) {
             cloud.tick(1.0); // the simulated sites keep reporting
-            synchronized (seen) {
-                if (SOURCES.stream().allMatch(src -> seen.get(src).size() >= sent.get(src).get())) {
-                    break;
-                }
-            }
             Thread.sleep(500);
         }
-        synchronized (seen) {
-            int total = 0;
-            int unique = 0;
-            for (String src : SOURCES) {
-                total += sent.get(src).get();
-                unique += seen.get(src).size();
-                List<Integer> missing = new java.util.ArrayList<>();
-                for (int i = 0; i < sent.get(src).get() && missing.size() < 10; i++) {
-                    if (!seen.get(src).contains(i)) {
-                        missing.add(i);
-                    }
-                }
-                say(String.format("DONE %s: sent %d, delivered %d unique, %d missing%s", src, sent.get(src).get(),
-                        seen.get(src).size(), sent.get(src).get() - seen.get(src).size(),
-                        missing.isEmpty() ? "" : " (first: " + missing + ")"));
-            }
-            say(String.format("DONE: sent %d, delivered %d unique, %d duplicates, %d missing", total, unique,
-                    records.get() - unique, total - unique));
-        }
+        tally.done().forEach(Demo::say);
         cloud.report();
         if (linger > 0) {
-            say("everything keeps running for " + linger + " s more (--linger): DASHBOARD " + cloud.url()
-                    + "  user: admin  password: " + cloud.password());
-            long until = System.currentTimeMillis() + linger * 1000L;
-            while (System.currentTimeMillis() < until) {
-                cloud.tick(0.99);
-                Thread.sleep(2000);
-            }
+            cloud.linger(linger);
         }
         say("stopping the gateway (SIGTERM), the aggregator, MQTT and Kafka");
         gw.terminate(Duration.ofSeconds(30));
@@ -207,17 +178,37 @@ public final class Demo {
         System.exit(0);
     }
 
+    private static Thread startDaemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Syslog from a router over TCP (octet counting) and a switch over UDP, about 400 messages/s over one connection
+     * each; a sequence number counts as sent before its message is written (see {@link Tally}).
+     */
     private static void traffic(int tcp, int udp, AtomicInteger sent) {
-        int seq = 0;
         SyslogSender tcpSender = SyslogSender.to("127.0.0.1", tcp).transport(Transport.TCP_OCTET_COUNTING)
-                .hostname("router-7").appName("bgpd").messageSize(180).ratePerSecond(500).build();
+                .hostname("router-7").appName("bgpd").messageSize(180).build();
         SyslogSender udpSender = SyslogSender.to("127.0.0.1", udp).transport(Transport.UDP)
-                .hostname("switch-3").appName("ifmgr").messageSize(150).ratePerSecond(200).build();
-        while (RUNNING.get()) {
-            sent.addAndGet((int) tcpSender.send(seq, 500));
-            seq += 500;
-            sent.addAndGet((int) udpSender.send(seq, 100));
-            seq += 100;
+                .hostname("switch-3").appName("ifmgr").messageSize(150).build();
+        try (SyslogSender.Connection router = tcpSender.connect(); SyslogSender.Connection sw = udpSender.connect()) {
+            while (RUNNING.get()) {
+                for (int i = 0; i < 3; i++) {
+                    router.sendSeq(sent.getAndIncrement());
+                }
+                router.flush();
+                sw.sendSeq(sent.getAndIncrement());
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (RUNNING.get()) {
+                say("syslog stream ended: " + e);
+            }
         }
     }
 
@@ -232,9 +223,9 @@ public final class Demo {
                     pub = EmbeddedMqttPublisher.connect(uri, true);
                 }
                 String device = devices[seq % devices.length];
+                sent.set(seq + 1); // counted before it is published; a failed publish is retried with this number
                 pub.publish("sensors/" + device + "/temp", String.format(
                         "{\"seq\":%d,\"device\":\"%s\",\"celsius\":%.1f}", seq, device, 20 + (seq % 50) / 10.0), 1);
-                sent.incrementAndGet();
                 seq++;
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -258,9 +249,9 @@ public final class Demo {
             while (RUNNING.get()) {
                 String line = String.format("{\"seq\":%d,\"meter\":\"m-%d\",\"kwh\":%d.%02d}%n", seq, seq % 4,
                         1000 + seq / 10, seq % 100);
+                sent.incrementAndGet(); // counted before it is written
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                sent.incrementAndGet();
                 seq++;
                 Thread.sleep(10);
             }
@@ -279,7 +270,7 @@ public final class Demo {
         }
     }
 
-    private static void consume(String bootstrap, Map<String, Set<Integer>> seen, AtomicInteger records) {
+    private static void consume(String bootstrap, Tally tally) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -308,14 +299,8 @@ public final class Demo {
                     if (!offsetsRead.add(r.topic() + "-" + r.partition() + "@" + r.offset())) {
                         continue;
                     }
-                    records.incrementAndGet();
                     String src = r.topic().substring("telemetry.".length());
-                    Integer seq = sequenceOf(src, v);
-                    if (seq != null) {
-                        synchronized (seen) {
-                            seen.get(src).add(seq);
-                        }
-                    }
+                    tally.read(src, sequenceOf(src, v));
                     if (printed.merge(src, 1, Integer::sum) <= 2) {
                         say("record in " + r.topic() + " key=" + new String(r.key(), StandardCharsets.UTF_8)
                                 + "\n    " + v);

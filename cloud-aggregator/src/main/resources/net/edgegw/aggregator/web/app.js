@@ -528,7 +528,9 @@
     ]));
 
     const charts = el('div', {class: 'charts'}, [
-      chartPanel('Records and errors per minute', 'chart-rate'),
+      chartPanel('Records and errors per minute', 'chart-rate', el('span', {class: 'chart-note', id: 'chart-rate-note',
+        title: 'The newest minute is still being counted: its totals are what has arrived so far.', hidden: true},
+      [el('span', {class: 'dash'}), 'minute in progress'])),
       chartPanel('Edge backlog per minute', 'chart-backlog'),
       chartPanel('Severities', 'chart-severity'),
       chartPanel('Records by source', 'chart-source')]);
@@ -560,8 +562,16 @@
       el('div', {class: 'kpi-value', text: value}), el('div', {class: 'kpi-note', text: note})]);
   }
 
-  function chartPanel(title, id) {
-    return el('div', {class: 'panel'}, [el('h3', {text: title}), el('div', {class: 'chart-box'}, el('canvas', {id: id}))]);
+  function chartPanel(title, id, note) {
+    return el('div', {class: 'panel'}, [el('h3', null, [title, note || null]),
+      el('div', {class: 'chart-box'}, el('canvas', {id: id}))]);
+  }
+
+  /** The index of the history's last bucket if its minute had not ended when the snapshot was taken, else -1. */
+  function minuteInProgress(hist, updatedAt) {
+    if (!hist.length || !updatedAt) return -1;
+    const last = hist.length - 1;
+    return Date.parse(hist[last].minute) + 60000 > Date.parse(updatedAt) ? last : -1;
   }
 
   function destroyCharts() {
@@ -577,28 +587,48 @@
     Chart.defaults.animation = false;
     const hist = s.history || [];
     const labels = hist.map(b => new Date(b.minute).toISOString().slice(11, 16));
+    // the newest minute is still being counted when the snapshot was taken: its sums are partial, so it is drawn
+    // dashed and lighter (the note above the chart and the tooltip say so) instead of as a dip in the curve
+    const partial = minuteInProgress(hist, s.updatedAt);
+    const partialNote = document.getElementById('chart-rate-note');
+    partialNote.hidden = partial < 0;
+    const dashedLast = (ctx, dash) => partial >= 0 && ctx.p1DataIndex === partial ? dash : undefined;
     const common = {responsive: true, maintainAspectRatio: false, plugins: {legend: {position: 'bottom'}},
       scales: {x: {grid: {display: false}}, y: {beginAtZero: true, grid: {color: '#eef1f5'}}}};
     app.charts.push(new Chart(document.getElementById('chart-rate'), {type: 'line', data: {labels: labels, datasets: [
       {label: 'records', data: hist.map(b => b.records), borderColor: '#2f6fed', backgroundColor: 'rgba(47,111,237,.12)',
-        fill: true, tension: .25, pointRadius: 0, borderWidth: 2},
+        fill: true, tension: .25, pointRadius: 0, borderWidth: 2,
+        segment: {borderDash: ctx => dashedLast(ctx, [5, 4]), borderColor: ctx => dashedLast(ctx, 'rgba(47,111,237,.45)'),
+          backgroundColor: ctx => dashedLast(ctx, 'rgba(47,111,237,.05)')}},
       {label: 'errors (sev 0-3)', data: hist.map(b => b.errors), borderColor: '#d33a3a', backgroundColor: '#d33a3a',
-        tension: .25, pointRadius: 0, borderWidth: 2, yAxisID: 'y1'}]},
-    options: Object.assign({}, common, {scales: {x: common.scales.x, y: common.scales.y,
-      y1: {beginAtZero: true, position: 'right', grid: {display: false}}}})}));
+        tension: .25, pointRadius: 0, borderWidth: 2, yAxisID: 'y1',
+        segment: {borderDash: ctx => dashedLast(ctx, [5, 4]), borderColor: ctx => dashedLast(ctx, 'rgba(211,58,58,.45)')}}]},
+    options: Object.assign({}, common, {
+      plugins: {legend: common.plugins.legend, tooltip: {callbacks: {
+        title: items => items.length && items[0].dataIndex === partial ? items[0].label + ' (minute in progress: so far)'
+          : (items.length ? items[0].label : '')}}},
+      scales: {x: common.scales.x, y: Object.assign({}, common.scales.y, {title: {display: true, text: 'records / min'}}),
+        y1: {beginAtZero: true, position: 'right', grid: {display: false}, title: {display: true, text: 'errors / min'}}}})}));
     app.charts.push(new Chart(document.getElementById('chart-backlog'), {type: 'line', data: {labels: labels, datasets: [
       {label: 'backlog records', data: hist.map(b => b.backlogRecords), borderColor: '#c77700',
         backgroundColor: 'rgba(199,119,0,.14)', fill: true, stepped: true, pointRadius: 0, borderWidth: 2}]}, options: common}));
     const sev = s.severities || [];
+    const sevCounts = sev.filter(n => n > 0);
+    const sevDecades = sevCounts.length ? Math.log10(Math.max(...sevCounts)) - Math.log10(Math.min(...sevCounts)) : 0;
     app.charts.push(new Chart(document.getElementById('chart-severity'), {type: 'bar', data: {labels: SEVERITY_NAMES,
       datasets: [{label: 'records', data: SEVERITY_NAMES.map((_, i) => sev[i] || 0),
         backgroundColor: SEVERITY_NAMES.map((_, i) => i <= 2 ? '#c62828' : i === 3 ? '#e36209' : i === 4 ? '#c99400'
           : i === 8 ? '#b8c1cf' : '#7d8ca3')}]},
-    options: Object.assign({}, common, {plugins: {legend: {display: false}}, scales: {x: common.scales.x,
-      y: {type: 'logarithmic', grid: {color: '#eef1f5'}, ticks: {callback: v => {
-        const l = Math.log10(v);
-        return Math.abs(l - Math.round(l)) < 1e-9 ? fmtNum(v) : '';
-      }}}}})}));
+    options: Object.assign({}, common, {plugins: {legend: {display: false}}, scales: {
+      x: {grid: {display: false}, title: {display: true, text: 'syslog severity'}},
+      y: {type: 'logarithmic', grid: {color: '#eef1f5'}, title: {display: true, text: 'records (log scale)'},
+        ticks: {callback: v => {
+          // powers of ten; 2 and 5 times them too when the counts span less than two decades, so that the axis
+          // always has at least two labels; nothing below 1 (a count is whole)
+          if (v < 1) return '';
+          const m = v / Math.pow(10, Math.floor(Math.log10(v) + 1e-9));
+          return [1].concat(sevDecades < 2 ? [2, 5] : []).some(k => Math.abs(m - k) < 1e-6) ? fmtNum(v) : '';
+        }}}}})}));
     const src = s.bySource || {};
     const srcNames = Object.keys(src).sort();
     app.charts.push(new Chart(document.getElementById('chart-source'), {type: 'doughnut', data: {labels: srcNames,

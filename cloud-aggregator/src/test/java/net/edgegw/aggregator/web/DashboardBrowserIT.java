@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,12 +122,25 @@ class DashboardBrowserIT {
                 } else if (site.equals("shop-w06")) {
                     state = SiteState.UNKNOWN;
                 }
-                TestSupport.send(p, topics, Samples.withAlarms(Samples.site(site, state, now, region, upstream), ids));
+                SiteSnapshot snapshot = Samples.withAlarms(Samples.site(site, state, now, region, upstream), ids);
+                TestSupport.send(p, topics, site.equals("factory-e02") ? withMinuteInProgress(snapshot) : snapshot);
             }
         }
         TestSupport.send(p, topics, Samples.siteAlarm("shop-w02", "TEMPERATURE", 4, Alarm.State.CLEARED,
                 now.minusSeconds(1800), now.minusSeconds(300), null));
         p.flush();
+    }
+
+    /** The snapshot with one more history bucket: the current minute, counted until {@code updatedAt} only. */
+    static SiteSnapshot withMinuteInProgress(SiteSnapshot s) {
+        List<SiteSnapshot.MinuteBucket> history = new ArrayList<>(s.history());
+        SiteSnapshot.MinuteBucket last = history.get(history.size() - 1);
+        history.add(new SiteSnapshot.MinuteBucket(s.updatedAt().truncatedTo(ChronoUnit.MINUTES), last.records() / 4,
+                last.errors() / 4, last.backlogRecords()));
+        return new SiteSnapshot(s.site(), s.state(), s.stateSince(), s.region(), s.upstream(), s.tags(), s.gateways(),
+                s.records(), s.duplicates(), s.ratePerSec(), s.severities(), s.bySource(), s.backlogRecords(),
+                s.drainRatePerSec(), s.catchUpEtaSeconds(), s.droppedTotal(), s.activeAlarms(), s.lastRecordAt(),
+                s.lastHeartbeatAt(), history, s.updatedAt());
     }
 
     @AfterAll
@@ -156,6 +170,34 @@ class DashboardBrowserIT {
         File f = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         driver.manage().window().setSize(new Dimension(1440, 1000));
+    }
+
+    /**
+     * The page at an exact viewport (Chrome's device emulation; {@code mobile} for a phone): a screenshot of what the
+     * user sees first, after checking that no KPI label is cut off and that the page does not scroll sideways.
+     */
+    private static void viewport(String name, int width, int height, boolean mobile) throws IOException {
+        ChromeDriver chrome = (ChromeDriver) driver;
+        chrome.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", mobile));
+        try {
+            JavascriptExecutor js = (JavascriptExecutor) driver;
+            waitUp(10).until(d -> ((Number) js.executeScript("return window.innerWidth;")).intValue() == width);
+            assertThat(count("#kpis .kpi-label")).isEqualTo(10);
+            assertThat(js.executeScript("return Array.from(document.querySelectorAll('.kpi-label'))"
+                    + ".filter(e => e.scrollWidth > e.clientWidth)"
+                    + ".map(e => e.textContent + ' needs ' + e.scrollWidth + ' px, has ' + e.clientWidth);"))
+                    .as("KPI labels cut off at " + width + "x" + height).asList().isEmpty();
+            assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth;")).intValue())
+                    .as("page width at " + width + " px").isLessThanOrEqualTo(width);
+            if (name != null) {
+                js.executeScript("window.scrollTo(0, 0);");
+                File f = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+                Files.copy(f.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            chrome.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
     }
 
     /** Clicks an element, looking it up again if a live update redrew it meanwhile. */
@@ -194,6 +236,14 @@ class DashboardBrowserIT {
         assertThat(driver.findElement(By.cssSelector("#kpi-UNREACHABLE .kpi-value")).getText()).isEqualTo("3");
         assertThat(driver.findElement(By.id("nav-incidents")).getText()).isEqualTo("1");
         shot("02-sites");
+        // the first screen at common sizes: laptop, full HD, phone; labels checked at the widths in between too
+        viewport("02a-sites-1366x768", 1366, 768, false);
+        viewport("02b-sites-1920x1080", 1920, 1080, false);
+        viewport("02c-sites-phone-390x844", 390, 844, true);
+        viewport("02d-sites-1024x768", 1024, 768, false);
+        for (int width : new int[]{1280, 1400, 768}) {
+            viewport(null, width, 900, false);
+        }
 
         // 3. live update: a site goes down while the page is open
         String site = "shop-w03";
@@ -235,13 +285,17 @@ class DashboardBrowserIT {
         assertThat(driver.findElement(By.cssSelector("#site-detail .badge")).getAttribute("data-state"))
                 .isEqualTo("UNREACHABLE");
         assertThat(count("#site-alarms tbody tr")).isEqualTo(2);
+        assertThat(driver.findElement(By.id("chart-rate-note")).isDisplayed()).as("no minute in progress").isFalse();
         shot("05-drilldown");
 
         // a catching-up site, for its backlog chart
         driver.get(server.url() + "#/site/factory-e02");
         waitUp(20).until(d -> count("#site-detail[data-site='factory-e02']") == 1);
         waitUp(10).until(d -> count("canvas") == 4);
+        // its newest minute is still being counted: drawn dashed, and the note says so
+        assertThat(driver.findElement(By.id("chart-rate-note")).isDisplayed()).isTrue();
         shot("05b-drilldown-catching-up");
+        viewport("05c-drilldown-phone-390x844", 390, 844, true);
 
         // 7. fleet
         click("#nav a[data-view='fleet']");
