@@ -46,7 +46,6 @@ final class Bounds {
      */
     Room makeRoom(long need, long diskNeed, Duration maxWait) {
         if (fits(need) && disk.hasRoom(diskNeed)) {
-            disk.ok();
             return Room.OK;
         }
         return overflow == Overflow.DROP_OLDEST ? dropOldest(need, diskNeed) : block(need, diskNeed, maxWait);
@@ -75,7 +74,6 @@ final class Bounds {
         if (!fits(need)) {
             LOG.warn("Buffer lane {}: the segment being written alone exceeds maxBytes {}", state.lane, maxBytes);
         }
-        disk.ok();
         return Room.OK;
     }
 
@@ -101,10 +99,6 @@ final class Bounds {
                 return Room.NONE;
             }
         }
-        if (state.closed()) {
-            return Room.NONE;
-        }
-        disk.ok();
-        return Room.OK;
+        return state.closed() ? Room.NONE : Room.OK;
     }
 }

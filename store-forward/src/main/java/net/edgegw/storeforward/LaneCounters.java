@@ -18,8 +18,9 @@ import java.util.Properties;
  * fsync) <em>before</em> the segment file is unlinked, so after any crash a segment whose cycle is at or below
  * {@link #deletedThroughCycle()} is known to be deleted and counted already: counts are neither lost nor doubled.
  * {@code droppedDiskFull} (records refused because the disk was full, {@link DiskGuard}) is counted in memory at once
- * and written with the next deletion, when the disk-full episode ends ({@link #flush}) and at close: a crash during a
- * disk-full episode may lose that episode's count (the disk is full: the file may not be writable then anyway).
+ * and written with the next deletion, when the disk-full episode ends ({@link #flush}) and at close; on a disk too
+ * full to write this file, deletions are counted the same way ({@link #recordDeletion}). A crash during a disk-full
+ * episode may therefore lose that episode's counts.
  * Not thread-safe: the buffer calls it under its lock.
  */
 final class LaneCounters {
@@ -31,7 +32,7 @@ final class LaneCounters {
     private long droppedExpired;
     private long droppedDiskFull;
     private long deletedThroughCycle;
-    /** droppedDiskFull changed since the file was last written. */
+    /** A count changed since the file was last written. */
     private boolean dirty;
 
     private LaneCounters(Path dir, long droppedOverflow, long droppedExpired, long droppedDiskFull,
@@ -93,7 +94,7 @@ final class LaneCounters {
         dirty = true;
     }
 
-    /** Writes droppedDiskFull if it changed; false (nothing thrown) if the file cannot be written now. */
+    /** Writes the counters if they changed since the last write; false (nothing thrown) if it cannot be done now. */
     boolean flush() {
         if (!dirty) {
             return true;
@@ -111,16 +112,18 @@ final class LaneCounters {
         return deletedThroughCycle;
     }
 
-    /** Durably records that segment {@code cycle} is deleted, adding its lost records to the counters. */
-    void recordDeletion(int cycle, long overflow, long expired) {
-        long o = droppedOverflow + overflow;
-        long e = droppedExpired + expired;
-        long d = Math.max(deletedThroughCycle, cycle);
-        write(o, e, d);
-        droppedOverflow = o;
-        droppedExpired = e;
-        deletedThroughCycle = d;
-        dirty = false;
+    /**
+     * Durably records that segment {@code cycle} is deleted, adding its lost records to the counters. If the file
+     * cannot be written (a full disk) the counts are kept in memory, written at the next chance ({@link #flush}, the
+     * next deletion, close), and false is returned: the caller deletes the segment anyway, since only that gives the
+     * disk back (a crash before the next write then loses these counts; the file is gone, so nothing is doubled).
+     */
+    boolean recordDeletion(int cycle, long overflow, long expired) {
+        droppedOverflow += overflow;
+        droppedExpired += expired;
+        deletedThroughCycle = Math.max(deletedThroughCycle, cycle);
+        dirty = true;
+        return flush();
     }
 
     private void write(long overflow, long expired, long deletedThrough) {

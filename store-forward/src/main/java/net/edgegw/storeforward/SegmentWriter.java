@@ -105,6 +105,7 @@ final class SegmentWriter {
             }
             state.grew(cur, appender.wire().bytes().writePosition());
             disk.wrote(cur.bytes - before);
+            disk.ok(); // a write went through: the end of a disk-full episode, if there is room again
             state.appended(cur, index, r.receivedAtMillis());
         } finally {
             state.lock.unlock();
@@ -161,6 +162,9 @@ final class SegmentWriter {
             appender.close();
         } catch (InternalError | RuntimeException ignored) {
             // it is being replaced because it failed
+        }
+        if (!StaleWriteLock.release(queue)) {
+            LOG.warn("Buffer lane {}: cannot release the queue's write lock after a failed write", state.lane);
         }
         appender = newAppender(queue);
     }
