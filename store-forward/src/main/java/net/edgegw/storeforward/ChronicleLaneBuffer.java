@@ -298,6 +298,11 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         return state.underLock(state::totalBytes);
     }
 
+    /** Appends that failed for lack of disk space (caught, see {@link SegmentWriter}) since start. */
+    long diskFaults() {
+        return state.underLock(writer::faults);
+    }
+
     /** How many times segment files were forced to storage (0 with SyncMode NONE). */
     long syncCount() {
         return syncer == null ? 0 : syncer.forces();

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * segment clock on) when the current one is full, after {@link Bounds} made room (within maxBytes and above
  * minFreeDisk). This is the lane's single append site, so it is also where a write that fails for lack of disk space
  * (the {@code InternalError} of a SIGBUS in a mapped page, or an I/O error) is caught: the half-written excerpt is
- * rolled back (Chronicle zeroes its header again, so no reader ever sees it), the appender is replaced if it could
- * not even start the excerpt, the lane moves on to a fresh segment, the record is counted ({@code droppedDiskFull})
+ * rolled back (Chronicle zeroes its header again, so no reader ever sees it), the appender is dropped (with the
+ * queue's write lock it may still hold; a new one is made at the next write), the lane moves on to a fresh segment, the record is counted ({@code droppedDiskFull})
  * or, with {@link Overflow#BLOCK}, handed back to the caller (-1) to hold; the failure never reaches the caller.
  * Thread-safety: {@link #append} may be called from any thread (it takes the lane's lock);
  * {@link #closeCurrentSegment} runs under that lock.
@@ -36,8 +36,14 @@ final class SegmentWriter {
     private final int maxRecordBytes;
     /** Guarded by the lane lock. */
     private final RecordCodec encoder = new RecordCodec();
-    /** Guarded by the lane lock; replaced after a failed write left it unusable. */
+    /**
+     * Guarded by the lane lock; dropped after a failed write left it unusable and made again at the next write (not
+     * at once: a new appender maps the newest segment file, which would keep the file of a segment deleted for disk
+     * space mapped, so its space would never come back).
+     */
     private ExcerptAppender appender;
+    /** Writes that failed for lack of disk space (guarded by the lane lock). */
+    private long faults;
 
     /** {@code syncer} is null with {@link SyncMode#NONE}. */
     SegmentWriter(LaneState state, SingleChronicleQueue queue, Bounds bounds, DiskGuard disk,
@@ -98,12 +104,13 @@ final class SegmentWriter {
             } catch (InternalError | RuntimeException e) {
                 return writeFailed(e, cur);
             }
-            index = appender.lastIndexAppended();
-            if (appender.cycle() != cur.cycle) {
-                throw new IllegalStateException("buffer " + state.lane + " wrote to cycle " + appender.cycle()
+            ExcerptAppender a = appender();
+            index = a.lastIndexAppended();
+            if (a.cycle() != cur.cycle) {
+                throw new IllegalStateException("buffer " + state.lane + " wrote to cycle " + a.cycle()
                         + " instead of " + cur.cycle);
             }
-            state.grew(cur, appender.wire().bytes().writePosition());
+            state.grew(cur, a.wire().bytes().writePosition());
             disk.wrote(cur.bytes - before);
             disk.ok(); // a write went through: the end of a disk-full episode, if there is room again
             state.appended(cur, index, r.receivedAtMillis());
@@ -117,7 +124,7 @@ final class SegmentWriter {
 
     /** One excerpt; if filling it fails, it is rolled back (its header zeroed) before the failure propagates. */
     private void write(int len) {
-        DocumentContext dc = appender.writingDocument();
+        DocumentContext dc = appender().writingDocument();
         try {
             dc.wire().bytes().write(encoder.scratch(), 0, len);
         } catch (InternalError | RuntimeException e) {
@@ -139,10 +146,11 @@ final class SegmentWriter {
             }
             throw (Error) e;
         }
+        faults++;
         disk.faulted();
         disk.enterFull(overflow == Overflow.BLOCK ? "holding inputs" : "refusing records");
         LOG.debug("Buffer lane {}: write failed in segment {}", state.lane, cur.cycle, e);
-        replaceAppender();
+        dropAppender();
         // never write after the failure point again: a fresh segment (a file left without any record is deleted)
         boolean empty = cur.count == 0;
         state.skipSegment();
@@ -156,17 +164,28 @@ final class SegmentWriter {
         return LaneBuffer.DROPPED;
     }
 
-    /** Under lock: drops the appender (it may be stuck mid-excerpt) and takes a new one. */
-    private void replaceAppender() {
+    /** Under lock: drops the appender (it may be stuck mid-excerpt and hold the queue's write lock). */
+    private void dropAppender() {
+        if (appender == null) {
+            return;
+        }
         try {
             appender.close();
         } catch (InternalError | RuntimeException ignored) {
-            // it is being replaced because it failed
+            // it is being dropped because it failed
         }
+        appender = null;
         if (!StaleWriteLock.release(queue)) {
             LOG.warn("Buffer lane {}: cannot release the queue's write lock after a failed write", state.lane);
         }
-        appender = newAppender(queue);
+    }
+
+    /** Under lock: the appender, made if there is none. */
+    private ExcerptAppender appender() {
+        if (appender == null) {
+            appender = newAppender(queue);
+        }
+        return appender;
     }
 
     private static ExcerptAppender newAppender(SingleChronicleQueue queue) {
@@ -202,20 +221,27 @@ final class SegmentWriter {
         return false;
     }
 
+    /** Under lock: writes that failed for lack of disk space since start. */
+    long faults() {
+        return faults;
+    }
+
     /** Under lock: rolls the appender to a new (empty) cycle so that the current one can be deleted. */
     void closeCurrentSegment() {
         Segment s = state.startSegment();
         if (syncer != null) {
             syncer.newSegment(s.cycle);
         }
-        try (DocumentContext dc = appender.writingDocument(true)) {
+        try (DocumentContext dc = appender().writingDocument(true)) {
             dc.wire().write("edgegw.segment").int64(s.cycle);
         }
-        state.grew(s, appender.wire().bytes().writePosition());
+        state.grew(s, appender().wire().bytes().writePosition());
     }
 
     /** Under lock: releases the appender. */
     void close() {
-        appender.close();
+        if (appender != null) {
+            appender.close();
+        }
     }
 }
