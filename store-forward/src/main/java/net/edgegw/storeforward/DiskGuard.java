@@ -37,6 +37,8 @@ final class DiskGuard {
     private boolean sampled;
     private long sinceSample;
     private boolean sampleFailed;
+    /** The need of the last {@link #hasRoom} check (for the message). */
+    private long lastNeed;
 
     private boolean full;
     private String action;
@@ -61,6 +63,7 @@ final class DiskGuard {
 
     /** Whether {@code need} more bytes leave at least minFreeDisk free (sampling if the last sample is stale). */
     boolean hasRoom(long need) {
+        lastNeed = need;
         long now = nanoTime.getAsLong();
         if (!sampled || now - sampledAt >= sampleNanos) {
             resample(now);
@@ -133,8 +136,8 @@ final class DiskGuard {
         }
         action = what;
         long free = estimatedFree();
-        LOG.warn("Buffer lane {}: disk full (free {} MiB < minFreeDisk {} MiB): {}", state.lane,
-                free < 0 ? "?" : mib(free), mib(minFree), what);
+        LOG.warn("Buffer lane {}: disk full (free {} MiB < minFreeDisk {} MiB + {} MiB to write): {}", state.lane,
+                free < 0 ? "?" : mib(free), mib(minFree), mib(lastNeed), what);
     }
 
     /** A record was refused for lack of disk space: counted in {@code droppedDiskFull}. */
