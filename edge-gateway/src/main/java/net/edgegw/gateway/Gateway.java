@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
         for (LaneConfig l : config.lanes()) {
             BufferSettings bs = new BufferSettings(config.dataDir().resolve("buffer").resolve(l.name()), l.maxBytes(),
                     config.buffer().maxAge(), config.buffer().overflow(), config.buffer().sync(),
-                    config.buffer().syncInterval());
+                    config.buffer().syncInterval(), config.buffer().minFreeDisk());
             lanes.put(l.name(), new ChronicleLaneBuffer(l.name(), bs, clock, metrics));
         }
         PipelineSettings ps = config.pipeline();

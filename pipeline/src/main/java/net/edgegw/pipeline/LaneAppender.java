@@ -40,8 +40,11 @@ final class LaneAppender {
      */
     Admission append(LaneBuffer lane, BufferedRecord rec, boolean mayWait, BooleanSupplier closed) {
         long index = lane.append(rec, mayWait ? BLOCK_SLICE : Duration.ZERO);
-        while (index < 0 && mayWait && !closed.getAsBoolean()) {
+        while (index == -1 && mayWait && !closed.getAsBoolean()) {
             index = lane.append(rec, BLOCK_SLICE);
+        }
+        if (index == LaneBuffer.DROPPED) {
+            return Admission.FILTERED; // drop-oldest on a full disk: refused and counted by the buffer (dropped.diskFull)
         }
         if (index < 0) {
             if (closed.getAsBoolean()) {

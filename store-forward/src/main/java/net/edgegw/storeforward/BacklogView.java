@@ -30,6 +30,7 @@ final class BacklogView {
         long oldestIndex = -1;
         long dropOverflow;
         long dropExpired;
+        long dropDiskFull;
         long appended;
         state.lock.lock();
         try {
@@ -46,6 +47,7 @@ final class BacklogView {
             }
             dropOverflow = counters.droppedOverflow();
             dropExpired = counters.droppedExpired();
+            dropDiskFull = counters.droppedDiskFull();
             appended = state.appendedSinceStart();
         } finally {
             state.lock.unlock();
@@ -57,7 +59,7 @@ final class BacklogView {
                 age = Math.max(0, clock.millis() - at);
             }
         }
-        return new Backlog(records, bytes, age, dropOverflow, dropExpired, appended);
+        return new Backlog(records, bytes, age, dropOverflow, dropExpired, appended, dropDiskFull);
     }
 
     /** Records dropped by overflow since the buffer was created (persisted). */
@@ -68,5 +70,10 @@ final class BacklogView {
     /** Records dropped by maxAge since the buffer was created (persisted). */
     long droppedExpired() {
         return state.underLock(counters::droppedExpired);
+    }
+
+    /** Records refused for lack of disk space since the buffer was created (persisted). */
+    long droppedDiskFull() {
+        return state.underLock(counters::droppedDiskFull);
     }
 }

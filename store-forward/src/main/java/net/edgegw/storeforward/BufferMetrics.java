@@ -19,6 +19,8 @@ public final class BufferMetrics {
     public static final String DROPPED_OVERFLOW = "dropped.overflow";
     /** Gauge (long): records dropped because they were older than maxAge, persisted across restarts. */
     public static final String DROPPED_EXPIRED = "dropped.expired";
+    /** Gauge (long): records refused because the disk was below minFreeDisk (or full), persisted across restarts. */
+    public static final String DROPPED_DISK_FULL = "dropped.diskFull";
     /** Gauge (long): stored records skipped on read because they failed their checksum (since start). */
     public static final String DROPPED_CORRUPT = "dropped.corrupt";
 

@@ -12,9 +12,21 @@ import java.time.Duration;
  * @param overflow     what to do when {@code maxBytes} is reached
  * @param sync         durability policy
  * @param syncInterval used by {@link SyncMode#INTERVAL}
+ * @param minFreeDisk  free space kept on the directory's filesystem: below it the overflow policy applies as if
+ *                     {@code maxBytes} were reached (0 = only the write faults of a full disk are handled)
  */
 public record BufferSettings(Path dir, long maxBytes, Duration maxAge, Overflow overflow, SyncMode sync,
-                             Duration syncInterval) {
+                             Duration syncInterval, long minFreeDisk) {
+
+    /** Default of {@code minFreeDisk} (config {@code buffer.minFreeDisk}). */
+    public static final long DEFAULT_MIN_FREE_DISK = 64L << 20;
+
+    /** Settings with the default {@code minFreeDisk}. */
+    public BufferSettings(Path dir, long maxBytes, Duration maxAge, Overflow overflow, SyncMode sync,
+                          Duration syncInterval) {
+        this(dir, maxBytes, maxAge, overflow, sync, syncInterval, DEFAULT_MIN_FREE_DISK);
+    }
+
     public BufferSettings {
         if (dir == null) {
             throw new IllegalArgumentException("buffer dir is required");
@@ -24,6 +36,9 @@ public record BufferSettings(Path dir, long maxBytes, Duration maxAge, Overflow 
         }
         if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
             throw new IllegalArgumentException("buffer maxAge must be positive");
+        }
+        if (minFreeDisk < 0) {
+            throw new IllegalArgumentException("buffer minFreeDisk must not be negative, got " + minFreeDisk);
         }
         if (overflow == null) {
             overflow = Overflow.DROP_OLDEST;

@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import com.codahale.metrics.MetricRegistry;
-import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +50,16 @@ import org.slf4j.LoggerFactory;
  * may have been handed to the uplink already (read but not yet confirmed): the counts are an upper bound of the
  * loss, never an undercount.
  *
+ * <h2>Disk space</h2>
+ * The buffer never fills its filesystem: when an append would leave less than {@code minFreeDisk} free (a new
+ * segment file counts as a whole segment), the overflow policy applies as if {@code maxBytes} were reached
+ * ({@link DiskGuard}): DROP_OLDEST deletes the oldest segments (counted in {@code droppedOverflow}) and, if only the
+ * segment being written is left, refuses the record ({@link LaneBuffer#DROPPED}, counted in {@code droppedDiskFull});
+ * BLOCK waits for replication or for free space to come back. A write that still fails for lack of space (another
+ * process filled the disk) is caught at the append ({@link SegmentWriter}): never thrown to the caller, the excerpt
+ * rolled back, the record counted (DROP_OLDEST) or handed back (BLOCK, -1). One WARN when a lane enters that state,
+ * one INFO when it leaves it.
+ *
  * <h2>Thread-safety</h2>
  * {@link #append} may be called from any number of threads (appends are serialised on one lock and one Chronicle
  * appender); {@link #reader} cursors are single-threaded, one per forwarder; {@link #markReplicated},
@@ -78,8 +87,13 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
     private final long segmentBytes;
     private final int maxRecordBytes;
 
+    /** How often the free space of the lane's filesystem is asked for (at most). */
+    static final Duration FREE_SPACE_SAMPLE = Duration.ofMillis(500);
+
     private final LaneState state;
     private final LaneDirectoryLock dirLock;
+    private final LaneCounters counters;
+    private final DiskGuard disk;
     private final SingleChronicleQueue queue;
     private final ReplicatedPosition replicated;
     private final Syncer syncer;
@@ -96,12 +110,19 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
     private final AtomicLong corrupt = new AtomicLong();
 
     /**
-     * Opens (or creates) the buffer of {@code lane}.
+     * Opens (or creates) the buffer of {@code lane}; the free space for {@code minFreeDisk} comes from the lane
+     * directory's {@link java.nio.file.FileStore}.
      *
      * @throws UncheckedIOException  if the directory cannot be created or is locked by another process
      * @throws IllegalStateException if the counters file is unreadable
      */
     public ChronicleLaneBuffer(String lane, BufferSettings settings, Clock clock, MetricRegistry metrics) {
+        this(lane, settings, clock, metrics, FreeSpace.FILE_STORE, FREE_SPACE_SAMPLE);
+    }
+
+    /** As above, with the free space from {@code freeSpace}, asked at most every {@code sampleEvery}. */
+    ChronicleLaneBuffer(String lane, BufferSettings settings, Clock clock, MetricRegistry metrics,
+                        FreeSpace freeSpace, Duration sampleEvery) {
         if (lane == null || lane.isEmpty()) {
             throw new IllegalArgumentException("lane name is required");
         }
@@ -114,15 +135,12 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         this.dirLock = LaneDirectoryLock.acquire(settings.dir());
         SingleChronicleQueue q = null;
         LaneCounters counters;
-        ExcerptAppender appender;
         try {
             counters = LaneCounters.load(settings.dir());
             q = SegmentFiles.openQueue(settings.dir(), blockSize, state::segmentClock);
             this.queue = q;
             this.replicated = new ReplicatedPosition(q, state);
             Recovery.recover(q, state, counters, replicated.index());
-            appender = q.createAppender();
-            appender.singleThreadedCheckDisabled(true);
         } catch (RuntimeException e) {
             if (q != null) {
                 q.close();
@@ -130,16 +148,21 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
             dirLock.release();
             throw e;
         }
+        this.counters = counters;
         this.syncer = settings.sync() == SyncMode.NONE ? null : new Syncer(state);
         this.peek = new OldestRecordPeek(queue, state);
-        this.reclaimer = new SegmentReclaimer(state, queue, counters, replicated, syncer, peek);
-        this.writer = new SegmentWriter(state, appender, new Bounds(state, settings, reclaimer), syncer,
-                metrics.meter(BufferMetrics.name(lane, BufferMetrics.APPENDED)), wakeup, segmentBytes, maxRecordBytes);
+        this.disk = new DiskGuard(state, settings.minFreeDisk(), freeSpace, sampleEvery.toNanos(), System::nanoTime,
+                counters, 3 * segmentBytes);
+        this.reclaimer = new SegmentReclaimer(state, queue, counters, replicated, syncer, peek, disk);
+        this.writer = new SegmentWriter(state, queue, new Bounds(state, settings, reclaimer, disk), disk,
+                settings.overflow(), syncer, metrics.meter(BufferMetrics.name(lane, BufferMetrics.APPENDED)), wakeup,
+                segmentBytes, maxRecordBytes);
         this.expiry = new Expiry(state, settings.maxAge(), clock, reclaimer, writer);
         this.newestFirst = new NewestFirstScan(queue, state);
         this.backlogView = new BacklogView(state, replicated, counters, peek, clock);
         this.gauges = new LaneGauges(lane, metrics);
-        gauges.register(this, backlogView::droppedOverflow, backlogView::droppedExpired, corrupt::get);
+        gauges.register(this, backlogView::droppedOverflow, backlogView::droppedExpired, backlogView::droppedDiskFull,
+                corrupt::get);
         this.housekeeper = Housekeeper.start(lane, settings, expiry, syncer);
         LOG.info("Buffer lane {} opened in {}: {} segment(s), {} bytes, segment size {}, replicated index {}",
                 lane, settings.dir(), state.size() - 1, state.totalBytes(), segmentBytes, replicated.index());
@@ -153,6 +176,8 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
     /**
      * {@inheritDoc}
      *
+     * @return the record's index; -1 if closed or (BLOCK) no room in time; {@link LaneBuffer#DROPPED} if
+     *         (DROP_OLDEST) the disk is full and the record was refused and counted in {@code droppedDiskFull}
      * @throws IllegalArgumentException if the encoded record is larger than {@link #maxRecordBytes()}
      */
     @Override
@@ -172,10 +197,10 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         long last = -1;
         for (int i = 0; i < out.length; i++) {
             out[i] = writer.append(records.get(i), maxWait);
-            if (out[i] < 0) {
+            if (out[i] == -1) {
                 break;
             }
-            last = out[i];
+            last = Math.max(last, out[i]);
         }
         if (last >= 0) {
             syncBatch(last);
@@ -273,6 +298,11 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         return state.underLock(state::totalBytes);
     }
 
+    /** Appends that failed for lack of disk space (caught, see {@link SegmentWriter}) since start. */
+    long diskFaults() {
+        return state.underLock(writer::faults);
+    }
+
     /** How many times segment files were forced to storage (0 with SyncMode NONE). */
     long syncCount() {
         return syncer == null ? 0 : syncer.forces();
@@ -330,6 +360,9 @@ public final class ChronicleLaneBuffer implements LaneBuffer {
         readers.clear();
         state.lock.lock();
         try {
+            if (!counters.flush()) {
+                LOG.warn("Buffer lane {}: could not write dropped.diskFull to {} (disk full?)", lane, LaneCounters.FILE);
+            }
             writer.close();
             queue.close();
         } finally {

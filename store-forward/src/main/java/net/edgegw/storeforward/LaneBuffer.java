@@ -11,18 +11,27 @@ import java.util.function.Predicate;
  */
 public interface LaneBuffer extends AutoCloseable {
 
+    /**
+     * What {@link #append} returns when {@link Overflow#DROP_OLDEST} refused the record because the disk is full
+     * (below {@code minFreeDisk}) and nothing older was left to delete: the record is not stored and the buffer
+     * counted it ({@link Backlog#droppedDiskFull()}). The caller must not retry it and need not count it again.
+     */
+    long DROPPED = -2;
+
     /** The lane name. */
     String lane();
 
     /**
      * Appends a record durably (per the sync policy) and returns its index (>= 0). With {@link Overflow#BLOCK} and
      * a full buffer, waits up to {@code maxWait} for room and returns -1 if there was none (the caller counts or
-     * pushes back); with {@link Overflow#DROP_OLDEST} it never waits. Returns -1 too once closed.
+     * pushes back); with {@link Overflow#DROP_OLDEST} it never waits, and returns {@link #DROPPED} if the disk is
+     * full. Returns -1 too once closed.
      */
     long append(BufferedRecord r, Duration maxWait);
 
     /**
-     * Appends {@code records} in order, as {@link #append} would one by one, and returns their indexes. The first -1
+     * Appends {@code records} in order, as {@link #append} would one by one, and returns their indexes
+     * ({@link #DROPPED} for a record refused for lack of disk space). The first -1
      * (no room in time with {@link Overflow#BLOCK}, or closed) ends the batch: that record and the ones after it are
      * not appended and are -1 in the result. With {@link SyncMode#EVERY_BATCH} one sync covers the whole batch,
      * which is how a source should acknowledge a batch of input (e.g. MQTT messages) after it is durable.
@@ -32,7 +41,7 @@ public interface LaneBuffer extends AutoCloseable {
         Arrays.fill(out, -1);
         for (int i = 0; i < out.length; i++) {
             out[i] = append(records.get(i), maxWait);
-            if (out[i] < 0) {
+            if (out[i] == -1) {
                 break;
             }
         }

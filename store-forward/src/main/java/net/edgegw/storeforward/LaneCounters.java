@@ -17,6 +17,10 @@ import java.util.Properties;
  * the newest segment (cycle) ever deleted. They are written as one unit (temp file, fsync, atomic rename, directory
  * fsync) <em>before</em> the segment file is unlinked, so after any crash a segment whose cycle is at or below
  * {@link #deletedThroughCycle()} is known to be deleted and counted already: counts are neither lost nor doubled.
+ * {@code droppedDiskFull} (records refused because the disk was full, {@link DiskGuard}) is counted in memory at once
+ * and written with the next deletion, when the disk-full episode ends ({@link #flush}) and at close; on a disk too
+ * full to write this file, deletions are counted the same way ({@link #recordDeletion}). A crash during a disk-full
+ * episode may therefore lose that episode's counts.
  * Not thread-safe: the buffer calls it under its lock.
  */
 final class LaneCounters {
@@ -26,12 +30,17 @@ final class LaneCounters {
     private final Path dir;
     private long droppedOverflow;
     private long droppedExpired;
+    private long droppedDiskFull;
     private long deletedThroughCycle;
+    /** A count changed since the file was last written. */
+    private boolean dirty;
 
-    private LaneCounters(Path dir, long droppedOverflow, long droppedExpired, long deletedThroughCycle) {
+    private LaneCounters(Path dir, long droppedOverflow, long droppedExpired, long droppedDiskFull,
+                         long deletedThroughCycle) {
         this.dir = dir;
         this.droppedOverflow = droppedOverflow;
         this.droppedExpired = droppedExpired;
+        this.droppedDiskFull = droppedDiskFull;
         this.deletedThroughCycle = deletedThroughCycle;
     }
 
@@ -41,14 +50,16 @@ final class LaneCounters {
         try (var in = Files.newInputStream(file)) {
             p.load(in);
         } catch (NoSuchFileException e) {
-            return new LaneCounters(dir, 0, 0, 0);
+            return new LaneCounters(dir, 0, 0, 0, 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read buffer counters " + file, e);
         }
         if (!"1".equals(p.getProperty("version"))) {
             throw new IllegalStateException("buffer counters " + file + " have unknown version " + p.getProperty("version"));
         }
-        return new LaneCounters(dir, number(p, "droppedOverflow", file), number(p, "droppedExpired", file),
+        // droppedDiskFull came later: absent in older files, read as 0
+        long diskFull = p.getProperty("droppedDiskFull") == null ? 0 : number(p, "droppedDiskFull", file);
+        return new LaneCounters(dir, number(p, "droppedOverflow", file), number(p, "droppedExpired", file), diskFull,
                 number(p, "deletedThroughCycle", file));
     }
 
@@ -73,19 +84,46 @@ final class LaneCounters {
         return droppedExpired;
     }
 
+    long droppedDiskFull() {
+        return droppedDiskFull;
+    }
+
+    /** Counts {@code n} records refused for lack of disk space (in memory; see the class comment). */
+    void addDiskFull(long n) {
+        droppedDiskFull += n;
+        dirty = true;
+    }
+
+    /** Writes the counters if they changed since the last write; false (nothing thrown) if it cannot be done now. */
+    boolean flush() {
+        if (!dirty) {
+            return true;
+        }
+        try {
+            write(droppedOverflow, droppedExpired, deletedThroughCycle);
+            dirty = false;
+            return true;
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
     long deletedThroughCycle() {
         return deletedThroughCycle;
     }
 
-    /** Durably records that segment {@code cycle} is deleted, adding its lost records to the counters. */
-    void recordDeletion(int cycle, long overflow, long expired) {
-        long o = droppedOverflow + overflow;
-        long e = droppedExpired + expired;
-        long d = Math.max(deletedThroughCycle, cycle);
-        write(o, e, d);
-        droppedOverflow = o;
-        droppedExpired = e;
-        deletedThroughCycle = d;
+    /**
+     * Durably records that segment {@code cycle} is deleted, adding its lost records to the counters. If the file
+     * cannot be written (a full disk) the counts are kept in memory, written at the next chance ({@link #flush}, the
+     * next deletion, close), and false is returned: the caller deletes the segment anyway, since only that gives the
+     * disk back (a crash before the next write then loses these counts; the file is gone, so nothing is doubled).
+     */
+    boolean recordDeletion(int cycle, long overflow, long expired) {
+        droppedOverflow += overflow;
+        droppedExpired += expired;
+        deletedThroughCycle = Math.max(deletedThroughCycle, cycle);
+        dirty = true;
+        return flush();
     }
 
     private void write(long overflow, long expired, long deletedThrough) {
@@ -93,6 +131,7 @@ final class LaneCounters {
                 + "version=1\n"
                 + "droppedOverflow=" + overflow + '\n'
                 + "droppedExpired=" + expired + '\n'
+                + "droppedDiskFull=" + droppedDiskFull + '\n'
                 + "deletedThroughCycle=" + deletedThrough + '\n';
         Path tmp = dir.resolve(TMP);
         try {

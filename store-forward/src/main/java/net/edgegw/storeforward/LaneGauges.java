@@ -24,12 +24,13 @@ final class LaneGauges {
 
     /** Registers the backlog, drop and corruption gauges of {@code buffer}. */
     void register(LaneBuffer buffer, LongSupplier droppedOverflow, LongSupplier droppedExpired,
-                  LongSupplier corrupt) {
+                  LongSupplier droppedDiskFull, LongSupplier corrupt) {
         gauge(BufferMetrics.RECORDS, () -> buffer.backlog().records());
         gauge(BufferMetrics.BYTES, () -> buffer.backlog().bytes());
         gauge(BufferMetrics.OLDEST_AGE_MS, () -> buffer.backlog().oldestUnsentAgeMs());
         gauge(BufferMetrics.DROPPED_OVERFLOW, droppedOverflow::getAsLong);
         gauge(BufferMetrics.DROPPED_EXPIRED, droppedExpired::getAsLong);
+        gauge(BufferMetrics.DROPPED_DISK_FULL, droppedDiskFull::getAsLong);
         gauge(BufferMetrics.DROPPED_CORRUPT, corrupt::getAsLong);
     }
 

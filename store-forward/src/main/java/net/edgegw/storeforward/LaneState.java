@@ -134,6 +134,23 @@ final class LaneState {
     }
 
     /**
+     * The current segment is given up (a write into it failed): the next write goes to a new segment. An empty
+     * current segment leaves the table (its file, if any, is the caller's to delete); one with records stays.
+     */
+    Segment skipSegment() {
+        Segment cur = segments.peekLast();
+        if (cur != null && cur.count == 0) {
+            segments.pollLast();
+            totalBytes -= cur.bytes;
+        }
+        Segment s = startSegment();
+        if (segments.size() == 1) {
+            firstIndex = s.firstIndex;
+        }
+        return s;
+    }
+
+    /**
      * Moves the segment clock past the segment of {@code index} (if it is not already): the next write goes to a new
      * segment after it. Returns the new segment's cycle, or -1 if nothing changed.
      */

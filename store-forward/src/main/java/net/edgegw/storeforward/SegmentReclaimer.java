@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
 final class SegmentReclaimer {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleLaneBuffer.class);
 
-    /** Why a segment is deleted. */
-    enum Reason { REPLICATED, OVERFLOW, EXPIRED }
+    /**
+     * Why a segment is deleted. DISK (below minFreeDisk, {@link DiskGuard}) is counted as OVERFLOW, as drop-oldest
+     * applies as if maxBytes were reached; it is logged by the guard's one line per episode, not per segment.
+     */
+    enum Reason { REPLICATED, OVERFLOW, EXPIRED, DISK }
 
     private final LaneState state;
     private final SingleChronicleQueue queue;
@@ -22,16 +25,18 @@ final class SegmentReclaimer {
     private final ReplicatedPosition replicated;
     private final Syncer syncer;
     private final OldestRecordPeek peek;
+    private final DiskGuard disk;
 
     /** {@code syncer} is null with {@link SyncMode#NONE}. */
     SegmentReclaimer(LaneState state, SingleChronicleQueue queue, LaneCounters counters, ReplicatedPosition replicated,
-                     Syncer syncer, OldestRecordPeek peek) {
+                     Syncer syncer, OldestRecordPeek peek, DiskGuard disk) {
         this.state = state;
         this.queue = queue;
         this.counters = counters;
         this.replicated = replicated;
         this.syncer = syncer;
         this.peek = peek;
+        this.disk = disk;
     }
 
     /** Deletes the segments (but the one being written) that hold only records at or below {@code index}. */
@@ -48,15 +53,18 @@ final class SegmentReclaimer {
             throw new IllegalStateException("cannot delete the segment being written");
         }
         long lost = first.unreplicated(replicated.index());
-        Segment head = state.removeHead();
         // Counted durably before the file goes: a crash in between leaves a file the next start deletes uncounted.
         // A replicated segment with a newer segment file on disk needs no record: the next start deletes a leftover
         // (its records are at or below the replicated index) and resumes the segment numbers after the newer file.
-        if (reason != Reason.REPLICATED || !state.newerFileExists(head)) {
-            counters.recordDeletion(head.cycle, reason == Reason.OVERFLOW ? lost : 0,
+        // Written before the table changes, so that a failure (a full disk) leaves the lane as it was.
+        boolean overflow = reason == Reason.OVERFLOW || reason == Reason.DISK;
+        if (reason != Reason.REPLICATED || !state.newerFileExists(first)) {
+            counters.recordDeletion(first.cycle, overflow ? lost : 0,
                     reason == Reason.EXPIRED ? lost : 0);
         }
+        Segment head = state.removeHead();
         state.release(head);
+        disk.freed(head.bytes);
         if (head.created) {
             SegmentFiles.deleteFile(state.dir, head.cycle);
             queue.refreshDirectoryListing();
@@ -65,11 +73,12 @@ final class SegmentReclaimer {
             syncer.forget(head.cycle);
         }
         peek.release();
-        if (lost > 0 && reason != Reason.REPLICATED) {
+        if (lost > 0 && (reason == Reason.OVERFLOW || reason == Reason.EXPIRED)) {
             LOG.warn("Buffer lane {}: dropped {} unreplicated record(s) ({}), segment {}", state.lane, lost,
                     reason == Reason.OVERFLOW ? "buffer full" : "older than maxAge", head.cycle);
         } else {
-            LOG.debug("Buffer lane {}: deleted segment {} ({})", state.lane, head.cycle, reason);
+            LOG.debug("Buffer lane {}: deleted segment {} ({}, {} unreplicated record(s))", state.lane, head.cycle,
+                    reason, lost);
         }
         state.spaceFreed.signalAll();
     }

@@ -69,12 +69,22 @@ public record Heartbeat(String site, String gateway, String version, Instant sta
     public record Lane(long records, long bytes, long oldestUnsentAgeMs, long droppedOverflow, long droppedExpired) {
     }
 
-    /** Records lost, by cause; {@code total} is their sum. */
-    public record Dropped(long overflow, long expired, long bufferFull, long total) {
+    /**
+     * Records lost, by cause; {@code total} is their sum.
+     *
+     * @param diskFull records the buffer refused because its disk was below {@code buffer.minFreeDisk} (or full)
+     *                 and nothing older was left to delete (persisted in the data directory)
+     */
+    public record Dropped(long overflow, long expired, long bufferFull, long diskFull, long total) {
 
-        /** With {@code total} the sum of the three causes. */
+        /** With {@code total} the sum of the causes. */
+        public static Dropped of(long overflow, long expired, long bufferFull, long diskFull) {
+            return new Dropped(overflow, expired, bufferFull, diskFull, overflow + expired + bufferFull + diskFull);
+        }
+
+        /** Without disk-full drops (a gateway that does not report them). */
         public static Dropped of(long overflow, long expired, long bufferFull) {
-            return new Dropped(overflow, expired, bufferFull, overflow + expired + bufferFull);
+            return of(overflow, expired, bufferFull, 0);
         }
     }
 

@@ -81,6 +81,7 @@ public final class HeartbeatJson {
             g.writeNumberField("overflow", d.overflow());
             g.writeNumberField("expired", d.expired());
             g.writeNumberField("bufferFull", d.bufferFull());
+            g.writeNumberField("diskFull", d.diskFull());
             g.writeNumberField("total", d.total());
             g.writeEndObject();
             Heartbeat.Uplink u = h.uplink();
@@ -137,13 +138,15 @@ public final class HeartbeatJson {
         long overflow = dropped.path("overflow").asLong();
         long expired = dropped.path("expired").asLong();
         long bufferFull = dropped.path("bufferFull").asLong();
-        long total = dropped.has("total") ? dropped.path("total").asLong() : overflow + expired + bufferFull;
+        long diskFull = dropped.path("diskFull").asLong(); // absent from older gateways: 0
+        long total = dropped.has("total") ? dropped.path("total").asLong()
+                : overflow + expired + bufferFull + diskFull;
         JsonNode uplink = n.path("uplink");
         return new Heartbeat(site, gateway, text(n.get("version")), instant(n.get("startedAt")),
                 instant(n.get("sentAt")), n.path("uptimeSeconds").asLong(), text(n.get("configHash")), inputs,
                 new Heartbeat.Backlog(backlog.path("records").asLong(), backlog.path("bytes").asLong(),
                         backlog.path("oldestUnsentAgeMs").asLong(), lanes),
-                n.path("drainRatePerSec").asDouble(), new Heartbeat.Dropped(overflow, expired, bufferFull, total),
+                n.path("drainRatePerSec").asDouble(), new Heartbeat.Dropped(overflow, expired, bufferFull, diskFull, total),
                 new Heartbeat.Uplink(text(uplink.get("state")), text(uplink.get("lastError")),
                         uplink.path("recordsSent").asLong()));
     }

@@ -27,7 +27,7 @@ class HeartbeatJsonTest {
                           "lanes": {"default": {"records": 0, "bytes": 0, "oldestUnsentAgeMs": 0,
                                                 "droppedOverflow": 0, "droppedExpired": 0}}},
               "drainRatePerSec": 410.5,
-              "dropped": {"overflow": 0, "expired": 0, "bufferFull": 0, "total": 0},
+              "dropped": {"overflow": 0, "expired": 0, "bufferFull": 0, "diskFull": 0, "total": 0},
               "uplink": {"state": "UP", "lastError": null, "recordsSent": 120000}
             }""";
 
@@ -57,13 +57,14 @@ class HeartbeatJsonTest {
         lanes.put("bulk", new Heartbeat.Lane(2, 200, 30, 4, 5));
         Heartbeat h = new Heartbeat("s1", "gw-7", "1.2.3", Instant.parse("2026-01-01T00:00:00Z"),
                 Instant.parse("2026-01-01T00:01:00.123Z"), 60, "hash", inputs,
-                new Heartbeat.Backlog(3, 300, 30, lanes), 12.34, Heartbeat.Dropped.of(4, 5, 3),
+                new Heartbeat.Backlog(3, 300, 30, lanes), 12.34, Heartbeat.Dropped.of(4, 5, 3, 2),
                 new Heartbeat.Uplink("down", "bulk: timeout", 42));
         Heartbeat back = HeartbeatJson.parse(HeartbeatJson.write(h));
         assertThat(back).isEqualTo(h);
         assertThat(back.inputs().keySet()).containsExactly("mqtt", "syslog-udp");
         assertThat(back.backlog().lanes().keySet()).containsExactly("alarms", "bulk");
-        assertThat(back.dropped().total()).isEqualTo(12);
+        assertThat(back.dropped().diskFull()).isEqualTo(2);
+        assertThat(back.dropped().total()).isEqualTo(14);
     }
 
     @Test
@@ -72,6 +73,10 @@ class HeartbeatJsonTest {
                 {"site": "s", "gateway": "g", "dropped": {"overflow": 1, "expired": 2, "bufferFull": 3}}"""
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(h.dropped().total()).isEqualTo(6);
+        assertThat(h.dropped().diskFull()).isZero(); // a gateway from before dropped.diskFull
+        assertThat(HeartbeatJson.parse("""
+                {"site": "s", "gateway": "g", "dropped": {"overflow": 1, "diskFull": 4}}"""
+                .getBytes(StandardCharsets.UTF_8)).dropped().total()).isEqualTo(5);
         assertThat(h.version()).isNull();
         assertThat(h.sentAt()).isNull();
         assertThat(h.inputs()).isEmpty();

@@ -4,6 +4,7 @@ import net.edgegw.core.config.ConfigException;
 import net.edgegw.core.config.ConfigError;
 import net.edgegw.core.config.Fields;
 import net.edgegw.core.config.YamlDocument;
+import net.edgegw.storeforward.BufferSettings;
 import net.edgegw.storeforward.Overflow;
 import net.edgegw.storeforward.SyncMode;
 import net.edgegw.adapters.InputCommon;
@@ -141,7 +142,8 @@ public final class ConfigLoader {
                 b.has("maxAge") ? b.duration("maxAge", null, Duration.ofSeconds(1)) : null,
                 b.enumValue("overflow", Overflow.class, Overflow.DROP_OLDEST),
                 b.enumValue("sync", SyncMode.class, SyncMode.NONE),
-                b.duration("syncInterval", Duration.ofSeconds(1), Duration.ofMillis(10)));
+                b.duration("syncInterval", Duration.ofSeconds(1), Duration.ofMillis(10)),
+                b.size("minFreeDisk", BufferSettings.DEFAULT_MIN_FREE_DISK, 0, 1L << 50));
         b.finish();
         return c;
     }

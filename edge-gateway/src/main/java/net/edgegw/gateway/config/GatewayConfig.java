@@ -26,8 +26,9 @@ public record GatewayConfig(String site, String gateway, Path dataDir, List<Inpu
                             UplinkConfig uplink, HeartbeatConfig heartbeat, DeadLetterConfig deadLetter,
                             WebConfig web, String hash) {
 
+    /** @param minFreeDisk free space kept on the buffer's filesystem (below it the overflow policy applies) */
     public record BufferConfig(long maxBytes, Duration maxAge, Overflow overflow, SyncMode sync,
-                               Duration syncInterval) {
+                               Duration syncInterval, long minFreeDisk) {
     }
 
     /** A priority lane: 0 is drained first. {@code maxBytes} is this lane's share of the buffer. */

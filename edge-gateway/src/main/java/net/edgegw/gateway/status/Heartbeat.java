@@ -68,6 +68,7 @@ public final class Heartbeat {
         long oldest = 0;
         long overflow = 0;
         long expired = 0;
+        long diskFull = 0;
         Map<String, net.edgegw.core.heartbeat.Heartbeat.Lane> laneStats = new LinkedHashMap<>();
         for (Map.Entry<String, Backlog> e : lanes.entrySet()) {
             Backlog b = e.getValue();
@@ -76,6 +77,7 @@ public final class Heartbeat {
             oldest = Math.max(oldest, b.oldestUnsentAgeMs());
             overflow += b.droppedOverflow();
             expired += b.droppedExpired();
+            diskFull += b.droppedDiskFull();
             laneStats.put(e.getKey(), new net.edgegw.core.heartbeat.Heartbeat.Lane(b.records(), b.bytes(),
                     b.oldestUnsentAgeMs(), b.droppedOverflow(), b.droppedExpired()));
         }
@@ -89,7 +91,7 @@ public final class Heartbeat {
                 Math.max(0, now.getEpochSecond() - startedAt.getEpochSecond()), configHash, inputStats,
                 new net.edgegw.core.heartbeat.Heartbeat.Backlog(records, bytes, oldest, laneStats),
                 round(up.drainRatePerSec()),
-                net.edgegw.core.heartbeat.Heartbeat.Dropped.of(overflow, expired, bufferFull),
+                net.edgegw.core.heartbeat.Heartbeat.Dropped.of(overflow, expired, bufferFull, diskFull),
                 new net.edgegw.core.heartbeat.Heartbeat.Uplink(up.state(), up.lastError(), up.recordsSent()));
     }
 

@@ -91,6 +91,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void minFreeDiskHasADefaultAndIsCheckedWithItsLine() {
+        String base = """
+                site: s1
+                dataDir: data
+                inputs:
+                  - {type: syslog, name: in1, protocol: udp, bind: "127.0.0.1:0"}
+                uplink: {bootstrapServers: "localhost:9092"}
+                """;
+        assertThat(ConfigLoader.parse(base, null).buffer().minFreeDisk()).isEqualTo(64L << 20);
+        assertThat(ConfigLoader.parse(base + "buffer: {minFreeDisk: 1GiB}\n", null).buffer().minFreeDisk())
+                .isEqualTo(1L << 30);
+        assertThat(ConfigLoader.parse(base + "buffer: {minFreeDisk: 0}\n", null).buffer().minFreeDisk()).isZero();
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.parse(base + "buffer:\n  minFreeDisk: lots\n", null));
+        assertThat(e.getMessage()).isEqualTo("buffer.minFreeDisk (line 7): must be a size such as 65536, 64KiB, "
+                + "512MiB or 8GiB, got 'lots'");
+    }
+
+    @Test
     void syntaxErrorsAndDuplicatesNameTheLine() {
         ConfigException bad = catchThrowableOfType(ConfigException.class,
                 () -> ConfigLoader.parse("site: a\ninputs: [\n  {type: syslog\n", null));
