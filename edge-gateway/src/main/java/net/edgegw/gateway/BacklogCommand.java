@@ -31,7 +31,7 @@ import java.util.List;
 @Command(name = "backlog", description = "Show the buffered backlog per lane (records, bytes, oldest unsent age, drops); read-only, also while the gateway runs.")
 final class BacklogCommand extends GatewayCommand {
 
-    private static final String ROW = "%-12s %10s %11s %14s %16s %15s %18s%n";
+    private static final String ROW = "%-12s %10s %11s %14s %16s %15s %17s %18s%n";
 
     @Option(names = "--records", description = "also print the first N unsent records of each lane", defaultValue = "0")
     int records;
@@ -47,11 +47,11 @@ final class BacklogCommand extends GatewayCommand {
         ObjectNode doc = mapper.createObjectNode();
         doc.put("site", c.site()).put("gateway", c.gateway());
         ArrayNode lanes = doc.putArray("lanes");
-        long[] total = new long[5];
+        long[] total = new long[6];
         int rc = ExitCodes.OK;
         if (!json) {
             out.printf(ROW, "lane", "records", "bytes", "oldest unsent", "dropped overflow", "dropped expired",
-                    "replicated index");
+                    "dropped diskFull", "replicated index");
         }
         for (GatewayConfig.LaneConfig l : c.lanes()) {
             Path dir = c.dataDir().resolve("buffer").resolve(l.name());
@@ -69,11 +69,12 @@ final class BacklogCommand extends GatewayCommand {
                 Backlog b = in.backlog();
                 lane.put("buffer", true).put("records", b.records()).put("bytes", b.bytes())
                         .put("oldestUnsentAgeMs", b.oldestUnsentAgeMs()).put("droppedOverflow", b.droppedOverflow())
-                        .put("droppedExpired", b.droppedExpired()).put("replicatedIndex", in.replicatedIndex());
+                        .put("droppedExpired", b.droppedExpired()).put("droppedDiskFull", b.droppedDiskFull())
+                        .put("replicatedIndex", in.replicatedIndex());
                 add(total, b);
                 if (!json) {
                     out.printf(ROW, l.name(), b.records(), HumanUnits.bytes(b.bytes()), age(b.records(),
-                            b.oldestUnsentAgeMs()), b.droppedOverflow(), b.droppedExpired(),
+                            b.oldestUnsentAgeMs()), b.droppedOverflow(), b.droppedExpired(), b.droppedDiskFull(),
                             in.replicatedIndex() < 0 ? "-" : "0x" + Long.toHexString(in.replicatedIndex()));
                 }
                 if (records > 0) {
@@ -86,12 +87,12 @@ final class BacklogCommand extends GatewayCommand {
             }
         }
         doc.putObject("total").put("records", total[0]).put("bytes", total[1]).put("oldestUnsentAgeMs", total[2])
-                .put("droppedOverflow", total[3]).put("droppedExpired", total[4]);
+                .put("droppedOverflow", total[3]).put("droppedExpired", total[4]).put("droppedDiskFull", total[5]);
         if (json) {
             out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(doc));
         } else {
             out.printf(ROW, "total", total[0], HumanUnits.bytes(total[1]), age(total[0], total[2]), total[3], total[4],
-                    "");
+                    total[5], "");
         }
         out.flush();
         err.flush();
@@ -104,6 +105,7 @@ final class BacklogCommand extends GatewayCommand {
         total[2] = Math.max(total[2], b.oldestUnsentAgeMs());
         total[3] += b.droppedOverflow();
         total[4] += b.droppedExpired();
+        total[5] += b.droppedDiskFull();
     }
 
     private static String age(long records, long ms) {
