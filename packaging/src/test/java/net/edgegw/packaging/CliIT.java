@@ -173,11 +173,12 @@ class CliIT {
                 assertThat(lane.get("oldestUnsentAgeMs").asLong()).isNotNegative();
                 assertThat(lane.get("droppedOverflow").asLong()).isZero();
                 assertThat(lane.get("droppedExpired").asLong()).isZero();
+                assertThat(lane.get("droppedDiskFull").asLong()).isZero();
                 assertThat(doc.get("total").get("records").asLong()).isEqualTo(n);
             });
             Result text = run(null, "backlog", "--config", config.toString(), "--records", "2");
             assertThat(text.code()).as(text.err()).isZero();
-            assertThat(text.out()).containsPattern("(?m)^default +" + n + " +\\d+\\.\\d (KiB|MiB) +(\\d+ ms|\\d+ s|\\d+ m \\d+ s) +0 +0 +- *$")
+            assertThat(text.out()).containsPattern("(?m)^default +" + n + " +\\d+\\.\\d (KiB|MiB) +(\\d+ ms|\\d+ s|\\d+ m \\d+ s) +0 +0 +0 +- *$")
                     .containsPattern("(?m)^total +" + n + " ")
                     .contains("site-1:gw-1:default:").contains("-> telemetry.syslog");
             assertThat(gw.isAlive()).as("the running gateway is undisturbed").isTrue();
