@@ -186,7 +186,8 @@ public final class Gateway implements AutoCloseable {
 
     private void sendHeartbeat() {
         try {
-            heartbeatSender.send(heartbeat.build());
+            Heartbeat.Built hb = heartbeat.next();
+            heartbeatSender.send(hb.heartbeat(), hb.acknowledged());
         } catch (RuntimeException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
         }

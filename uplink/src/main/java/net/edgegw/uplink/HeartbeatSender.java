@@ -66,11 +66,23 @@ public final class HeartbeatSender implements AutoCloseable {
     /** Hands one heartbeat to Kafka as its JSON ({@link HeartbeatJson}), or drops it (counted) like
      * {@link #send(byte[])}. */
     public void send(Heartbeat heartbeat) {
-        send(HeartbeatJson.write(Objects.requireNonNull(heartbeat, "heartbeat")));
+        send(heartbeat, null);
+    }
+
+    /**
+     * Like {@link #send(Heartbeat)}; {@code onAcked} (may be null) runs once if and when Kafka acknowledges this
+     * heartbeat, on the producer's I/O thread (keep it short), never for a dropped one.
+     */
+    public void send(Heartbeat heartbeat, Runnable onAcked) {
+        send(HeartbeatJson.write(Objects.requireNonNull(heartbeat, "heartbeat")), onAcked);
     }
 
     /** Hands one heartbeat (JSON) to Kafka, or drops it (counted) if the uplink is down or behind. */
     public void send(byte[] json) {
+        send(json, null);
+    }
+
+    private void send(byte[] json, Runnable onAcked) {
         Objects.requireNonNull(json, "json");
         if (closed.get()) {
             dropped.inc();
@@ -85,15 +97,15 @@ public final class HeartbeatSender implements AutoCloseable {
         headers.add(Headers.SITE, siteBytes);
         AtomicBoolean done = new AtomicBoolean();
         try {
-            producer.send(new ProducerRecord<>(topic, null, null, key, json, headers), (md, e) -> completed(done, e));
+            producer.send(new ProducerRecord<>(topic, null, null, key, json, headers), (md, e) -> completed(done, e, onAcked));
         } catch (KafkaException | IllegalStateException e) {
             // send() itself failed (not ready, closed): drop. Errors such as missing metadata within max.block.ms
             // arrive through the callback instead; completed() counts each heartbeat once either way.
-            completed(done, e);
+            completed(done, e, null);
         }
     }
 
-    private void completed(AtomicBoolean done, Exception e) {
+    private void completed(AtomicBoolean done, Exception e, Runnable onAcked) {
         if (!done.compareAndSet(false, true)) {
             return;
         }
@@ -102,6 +114,13 @@ public final class HeartbeatSender implements AutoCloseable {
             sent.inc();
             if (failing.compareAndSet(true, false)) {
                 LOG.info("heartbeats to {} delivered again", topic);
+            }
+            if (onAcked != null) {
+                try {
+                    onAcked.run();
+                } catch (RuntimeException ex) {
+                    LOG.warn("heartbeat acknowledgement handler failed: {}", ex.toString());
+                }
             }
         } else {
             dropped.inc();

@@ -188,8 +188,41 @@ final class SiteHealth {
                 clear(c, now, now);
             }
         }
-        bucket(s, now)[3] = backlog(s);
+        long[] current = bucket(s, now);
+        current[3] = current[0] == s.peakMinute ? Math.max(backlog(s), s.peakRecords) : backlog(s);
+        peak(s, hb, current);
         s.dirty = true;
+    }
+
+    /**
+     * Puts a heartbeat's backlog peak ({@code backlog.peak}, docs/heartbeat.md: the largest backlog since the
+     * gateway's last delivered heartbeat, e.g. through an outage whose heartbeats were dropped) into the per-minute
+     * backlog series when it is above the value there: into the bucket of the peak's minute, or into
+     * {@code current} when that minute is no longer kept (or not yet begun: a gateway clock ahead). A lower bound of
+     * the site's backlog then. In the current bucket it holds against the minute's later heartbeats.
+     */
+    private static void peak(SiteState s, Heartbeat hb, long[] current) {
+        if (hb.peakRecords() <= 0) {
+            return;
+        }
+        long[] target = current;
+        if (hb.peakAt() != null) {
+            long at = hb.peakAt().toEpochMilli();
+            long minute = at - Math.floorMod(at, MINUTE);
+            for (long[] b : s.buckets) {
+                if (b[0] == minute) {
+                    target = b;
+                    break;
+                }
+            }
+        }
+        if (hb.peakRecords() > target[3]) {
+            target[3] = hb.peakRecords();
+            if (target == current) {
+                s.peakMinute = current[0];
+                s.peakRecords = hb.peakRecords();
+            }
+        }
     }
 
     private void dataLoss(SiteState s, Heartbeat hb, long before, Changes ch) {
@@ -511,7 +544,7 @@ final class SiteHealth {
         if (last != null && last[0] >= minute) {
             return last;
         }
-        long carry = last == null ? 0 : last[3];
+        long carry = last == null ? 0 : last[0] == s.peakMinute ? backlog(s) : last[3]; // a peak is not carried
         long from = last == null ? minute : Math.max(last[0] + MINUTE, minute - (MAX_BUCKETS - 1) * MINUTE);
         for (long m = from; m <= minute; m += MINUTE) {
             s.buckets.add(new long[] {m, 0, 0, carry});

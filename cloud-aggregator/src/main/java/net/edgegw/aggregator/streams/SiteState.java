@@ -37,6 +37,10 @@ final class SiteState {
     public long lastEventWall = -1;
     /** per-minute buckets, oldest first: {minute start (wall ms), records, errors, backlog records}. */
     public List<long[]> buckets = new ArrayList<>();
+    /** the minute (start, wall ms) whose bucket holds a heartbeat's backlog peak that later heartbeats of that minute
+     * must not lower, or -1; and that peak. */
+    public long peakMinute = -1;
+    public long peakRecords;
     /** condition key -> open alarm. */
     public Map<String, Condition> conditions = new TreeMap<>();
     /** wall-clock ms of the last published snapshot, or -1. */

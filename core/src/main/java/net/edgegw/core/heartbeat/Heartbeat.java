@@ -58,11 +58,29 @@ public record Heartbeat(String site, String gateway, String version, Instant sta
      * The backlog: totals over the lanes and per lane.
      *
      * @param oldestUnsentAgeMs the oldest unsent record's age over all lanes, 0 if none
+     * @param peak              the largest backlog (by records) the gateway saw since its last heartbeat that Kafka
+     *                          acknowledged, this one included: what the backlog was while heartbeats could not be
+     *                          delivered; null if not reported (older gateways)
      */
-    public record Backlog(long records, long bytes, long oldestUnsentAgeMs, Map<String, Lane> lanes) {
+    public record Backlog(long records, long bytes, long oldestUnsentAgeMs, Map<String, Lane> lanes, Peak peak) {
         public Backlog {
             lanes = ordered(lanes);
         }
+
+        /** Without a peak. */
+        public Backlog(long records, long bytes, long oldestUnsentAgeMs, Map<String, Lane> lanes) {
+            this(records, bytes, oldestUnsentAgeMs, lanes, null);
+        }
+    }
+
+    /**
+     * The largest backlog seen over a span of heartbeats.
+     *
+     * @param records the backlog's records, over all lanes
+     * @param bytes   its bytes
+     * @param at      when it was seen (the {@code sentAt} of the heartbeat built then), null if unknown
+     */
+    public record Peak(long records, long bytes, Instant at) {
     }
 
     /** The backlog of one lane and what it dropped. */

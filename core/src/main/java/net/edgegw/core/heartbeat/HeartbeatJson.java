@@ -19,7 +19,8 @@ import java.util.Map;
  * The wire format of a {@link Heartbeat} (docs/heartbeat.md; a contract: field names, order and shapes). Writing gives
  * the documented object field by field; reading is lenient as a consumer of many gateway versions must be: missing
  * numbers read as 0, missing texts and times as null, missing maps as empty, a missing {@code dropped.total} as the sum
- * of its causes; only {@code site} and {@code gateway} are required. Stateless and thread-safe.
+ * of its causes, a missing {@code backlog.peak} as null (a null peak is not written); only {@code site} and
+ * {@code gateway} are required. Stateless and thread-safe.
  */
 public final class HeartbeatJson {
 
@@ -74,6 +75,14 @@ public final class HeartbeatJson {
                 g.writeEndObject();
             }
             g.writeEndObject();
+            Heartbeat.Peak peak = b.peak();
+            if (peak != null) {
+                g.writeObjectFieldStart("peak");
+                g.writeNumberField("records", peak.records());
+                g.writeNumberField("bytes", peak.bytes());
+                g.writeStringField("at", text(peak.at()));
+                g.writeEndObject();
+            }
             g.writeEndObject();
             g.writeNumberField("drainRatePerSec", h.drainRatePerSec());
             Heartbeat.Dropped d = h.dropped();
@@ -145,10 +154,18 @@ public final class HeartbeatJson {
         return new Heartbeat(site, gateway, text(n.get("version")), instant(n.get("startedAt")),
                 instant(n.get("sentAt")), n.path("uptimeSeconds").asLong(), text(n.get("configHash")), inputs,
                 new Heartbeat.Backlog(backlog.path("records").asLong(), backlog.path("bytes").asLong(),
-                        backlog.path("oldestUnsentAgeMs").asLong(), lanes),
+                        backlog.path("oldestUnsentAgeMs").asLong(), lanes, peak(backlog.get("peak"))),
                 n.path("drainRatePerSec").asDouble(), new Heartbeat.Dropped(overflow, expired, bufferFull, diskFull, total),
                 new Heartbeat.Uplink(text(uplink.get("state")), text(uplink.get("lastError")),
                         uplink.path("recordsSent").asLong()));
+    }
+
+    /** {@code backlog.peak}: absent (older gateways) or not an object reads as null. */
+    private static Heartbeat.Peak peak(JsonNode n) {
+        if (n == null || !n.isObject()) {
+            return null;
+        }
+        return new Heartbeat.Peak(n.path("records").asLong(), n.path("bytes").asLong(), instant(n.get("at")));
     }
 
     private interface FieldVisitor {

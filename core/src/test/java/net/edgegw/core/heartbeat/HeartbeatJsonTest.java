@@ -25,7 +25,8 @@ class HeartbeatJsonTest {
                                         "rejected": {"malformed": 1, "oversized": 1}}},
               "backlog": {"records": 0, "bytes": 0, "oldestUnsentAgeMs": 0,
                           "lanes": {"default": {"records": 0, "bytes": 0, "oldestUnsentAgeMs": 0,
-                                                "droppedOverflow": 0, "droppedExpired": 0}}},
+                                                "droppedOverflow": 0, "droppedExpired": 0}},
+                          "peak": {"records": 0, "bytes": 0, "at": "2026-11-24T10:05:00Z"}},
               "drainRatePerSec": 410.5,
               "dropped": {"overflow": 0, "expired": 0, "bufferFull": 0, "diskFull": 0, "total": 0},
               "uplink": {"state": "UP", "lastError": null, "recordsSent": 120000}
@@ -40,6 +41,7 @@ class HeartbeatJsonTest {
         assertThat(h.inputs().get("syslog-tcp").rejected()).containsExactly(Map.entry("malformed", 1L),
                 Map.entry("oversized", 1L));
         assertThat(h.backlog().lanes()).containsOnlyKeys("default");
+        assertThat(h.backlog().peak()).isEqualTo(new Heartbeat.Peak(0, 0, Instant.parse("2026-11-24T10:05:00Z")));
         assertThat(h.uplink()).isEqualTo(new Heartbeat.Uplink("UP", null, 120000));
         // the same fields, in the same order, with the same shapes (compact)
         assertThat(new String(HeartbeatJson.write(h), StandardCharsets.UTF_8))
@@ -65,6 +67,31 @@ class HeartbeatJsonTest {
         assertThat(back.backlog().lanes().keySet()).containsExactly("alarms", "bulk");
         assertThat(back.dropped().diskFull()).isEqualTo(2);
         assertThat(back.dropped().total()).isEqualTo(14);
+    }
+
+    @Test
+    void theBacklogPeakRoundTripsAndIsAbsentWhenNull() {
+        Heartbeat.Peak peak = new Heartbeat.Peak(8000, 1_600_000, Instant.parse("2026-01-01T00:00:05.250Z"));
+        Heartbeat with = heartbeat(new Heartbeat.Backlog(35, 7000, 10, Map.of(), peak));
+        String json = new String(HeartbeatJson.write(with), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"peak\":{\"records\":8000,\"bytes\":1600000,\"at\":\"2026-01-01T00:00:05.250Z\"}");
+        assertThat(HeartbeatJson.parse(HeartbeatJson.write(with))).isEqualTo(with);
+        assertThat(HeartbeatJson.parse(HeartbeatJson.write(with)).backlog().peak()).isEqualTo(peak);
+
+        Heartbeat without = heartbeat(new Heartbeat.Backlog(35, 7000, 10, Map.of()));
+        assertThat(new String(HeartbeatJson.write(without), StandardCharsets.UTF_8)).doesNotContain("peak");
+        assertThat(HeartbeatJson.parse(HeartbeatJson.write(without))).isEqualTo(without);
+        // an older gateway sends none; a partial one reads leniently
+        assertThat(HeartbeatJson.parse("{\"site\": \"s\", \"gateway\": \"g\", \"backlog\": {\"records\": 3}}"
+                .getBytes(StandardCharsets.UTF_8)).backlog().peak()).isNull();
+        byte[] partial = "{\"site\": \"s\", \"gateway\": \"g\", \"backlog\": {\"peak\": {\"records\": 9}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(HeartbeatJson.parse(partial).backlog().peak()).isEqualTo(new Heartbeat.Peak(9, 0, null));
+    }
+
+    private static Heartbeat heartbeat(Heartbeat.Backlog backlog) {
+        return new Heartbeat("s1", "gw-1", "1.0", null, Instant.parse("2026-01-01T00:00:10Z"), 10, null, Map.of(),
+                backlog, 0, Heartbeat.Dropped.of(0, 0, 0), new Heartbeat.Uplink("UP", null, 0));
     }
 
     @Test

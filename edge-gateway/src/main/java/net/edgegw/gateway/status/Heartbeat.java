@@ -7,6 +7,7 @@ import net.edgegw.pipeline.PipelineMetrics;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ import net.edgegw.core.heartbeat.HeartbeatJson;
  * Builds the gateway status record sent to {@code edge.heartbeats} every few seconds (SPEC section 4): version,
  * uptime, config hash, per-input rates and error counts, backlog records/bytes, oldest unsent age, drain rate,
  * dropped counts and uplink state, as the shared {@link net.edgegw.core.heartbeat.Heartbeat} record (its wire format,
- * {@link HeartbeatJson}, is documented in docs/heartbeat.md). Thread-safe.
+ * {@link HeartbeatJson}, is documented in docs/heartbeat.md). Its {@code backlog.peak} is the largest backlog seen at
+ * any build since the last heartbeat Kafka acknowledged (see {@link #next}): heartbeats built during an outage are
+ * dropped, the first one delivered afterwards tells how high the backlog got. Thread-safe.
  */
 public final class Heartbeat {
 
@@ -33,6 +36,25 @@ public final class Heartbeat {
     private final Supplier<Map<String, Backlog>> backlogs;
     private final Supplier<Map<String, Map<String, Long>>> rejections;
     private final Supplier<UplinkView> uplink;
+    /**
+     * Backlogs seen at builds not yet covered by an acknowledged heartbeat, oldest first, their records strictly
+     * decreasing (a larger one removes the smaller ones before it): the first is the peak. Guarded by this.
+     */
+    private final ArrayDeque<Seen> unacked = new ArrayDeque<>();
+    private long builds;
+
+    /** Entries kept in {@link #unacked} at most (a backlog shrinking build after build through a long outage). */
+    static final int MAX_SEEN = 1024;
+
+    private record Seen(long build, net.edgegw.core.heartbeat.Heartbeat.Peak peak) {
+    }
+
+    /**
+     * A built heartbeat and what to run once Kafka acknowledged it ({@code acknowledged}: the peaks up to this
+     * heartbeat have reached the cloud and are forgotten).
+     */
+    public record Built(net.edgegw.core.heartbeat.Heartbeat heartbeat, Runnable acknowledged) {
+    }
 
     public Heartbeat(String site, String gateway, String version, String configHash, Clock clock, MetricRegistry metrics,
                      List<String> inputs, Supplier<Map<String, Backlog>> backlogs,
@@ -50,8 +72,17 @@ public final class Heartbeat {
         this.uplink = uplink;
     }
 
-    /** The heartbeat as of now; {@link HeartbeatJson#write} gives its JSON. */
+    /** The heartbeat as of now ({@link #next} without its acknowledgement); {@link HeartbeatJson#write} gives its
+     * JSON. */
     public net.edgegw.core.heartbeat.Heartbeat build() {
+        return next().heartbeat();
+    }
+
+    /**
+     * The heartbeat as of now, with {@code backlog.peak} the largest backlog seen at any build since the last one
+     * whose {@link Built#acknowledged} ran (this build included).
+     */
+    public Built next() {
         Instant now = clock.instant();
         Map<String, Backlog> lanes = backlogs.get();
         Map<String, Map<String, Long>> rejected = rejections.get();
@@ -87,12 +118,40 @@ public final class Heartbeat {
         for (Map<String, Long> r : rejected.values()) {
             bufferFull += r.getOrDefault(Rejections.BUFFER_FULL, 0L);
         }
-        return new net.edgegw.core.heartbeat.Heartbeat(site, gateway, version, startedAt, now,
-                Math.max(0, now.getEpochSecond() - startedAt.getEpochSecond()), configHash, inputStats,
-                new net.edgegw.core.heartbeat.Heartbeat.Backlog(records, bytes, oldest, laneStats),
+        long build;
+        net.edgegw.core.heartbeat.Heartbeat.Peak peak;
+        synchronized (this) {
+            build = ++builds;
+            peak = seen(build, new net.edgegw.core.heartbeat.Heartbeat.Peak(records, bytes, now));
+        }
+        net.edgegw.core.heartbeat.Heartbeat h = new net.edgegw.core.heartbeat.Heartbeat(site, gateway, version,
+                startedAt, now, Math.max(0, now.getEpochSecond() - startedAt.getEpochSecond()), configHash, inputStats,
+                new net.edgegw.core.heartbeat.Heartbeat.Backlog(records, bytes, oldest, laneStats, peak),
                 round(up.drainRatePerSec()),
                 net.edgegw.core.heartbeat.Heartbeat.Dropped.of(overflow, expired, bufferFull, diskFull),
                 new net.edgegw.core.heartbeat.Heartbeat.Uplink(up.state(), up.lastError(), up.recordsSent()));
+        return new Built(h, () -> acknowledged(build));
+    }
+
+    /** Notes a backlog seen at build {@code build}; returns the peak since the last acknowledgement. */
+    private net.edgegw.core.heartbeat.Heartbeat.Peak seen(long build, net.edgegw.core.heartbeat.Heartbeat.Peak now) {
+        while (!unacked.isEmpty() && unacked.peekLast().peak().records() <= now.records()) {
+            unacked.pollLast();
+        }
+        unacked.addLast(new Seen(build, now));
+        if (unacked.size() > MAX_SEEN) { // keep the peak, forget the next-largest
+            Seen first = unacked.pollFirst();
+            unacked.pollFirst();
+            unacked.addFirst(first);
+        }
+        return unacked.peekFirst().peak();
+    }
+
+    /** Heartbeat {@code build} reached Kafka: forgets what it reported. */
+    private synchronized void acknowledged(long build) {
+        while (!unacked.isEmpty() && unacked.peekFirst().build() <= build) {
+            unacked.pollFirst();
+        }
     }
 
     private static double round(double v) {
