@@ -18,6 +18,8 @@ public interface InputConfig {
     /** Topic override, or null for the default topic of the source kind. */
     String topic();
 
-    /** A short human description for the start-up log, such as {@code udp syslog} or {@code mqtt}. */
-    String describe();
+    /** A short human description for the start-up log, such as {@code udp syslog}; by default the {@link #type}. */
+    default String describe() {
+        return type();
+    }
 }

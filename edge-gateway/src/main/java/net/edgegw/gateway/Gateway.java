@@ -13,7 +13,7 @@ import net.edgegw.core.cli.ProgramVersion;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
-import net.edgegw.gateway.status.Heartbeat;
+import net.edgegw.gateway.status.HeartbeatBuilder;
 import net.edgegw.pipeline.DeadLetterSink;
 import net.edgegw.pipeline.Pipeline;
 import net.edgegw.pipeline.PipelineSettings;
@@ -66,7 +66,7 @@ public final class Gateway implements AutoCloseable {
     private DeadLetterSink deadLetters;
     private Forwarder forwarder;
     private HeartbeatSender heartbeatSender;
-    private Heartbeat heartbeat;
+    private HeartbeatBuilder heartbeat;
     private ScheduledExecutorService scheduler;
     private JmxReporter jmx;
     private FileChannel lockChannel;
@@ -116,7 +116,7 @@ public final class Gateway implements AutoCloseable {
         forwarder.start();
 
         heartbeatSender = new HeartbeatSender(config.site(), config.gateway(), config.heartbeat().topic(), us, metrics);
-        heartbeat = new Heartbeat(config.site(), config.gateway(), ProgramVersion.of(Gateway.class), config.hash(),
+        heartbeat = new HeartbeatBuilder(config.site(), config.gateway(), ProgramVersion.of(Gateway.class), config.hash(),
                 clock, metrics,
                 config.inputs().stream().map(InputConfig::name).toList(), this::backlogs, rejections::counts,
                 this::uplinkView);
@@ -186,7 +186,7 @@ public final class Gateway implements AutoCloseable {
 
     private void sendHeartbeat() {
         try {
-            Heartbeat.Built hb = heartbeat.next();
+            HeartbeatBuilder.Built hb = heartbeat.next();
             heartbeatSender.send(hb.heartbeat(), hb.acknowledged());
         } catch (RuntimeException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());

@@ -1,5 +1,7 @@
 package net.edgegw.gateway.status;
 
+import net.edgegw.core.heartbeat.Heartbeat;
+
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.core.heartbeat.HeartbeatJson;
 import net.edgegw.storeforward.Backlog;
@@ -20,61 +22,61 @@ class HeartbeatPeakTest {
 
     private final MutableClock clock = new MutableClock(1_780_000_000_000L);
     private final Map<String, Backlog> lanes = new LinkedHashMap<>();
-    private final Heartbeat builder = new Heartbeat("site-1", "gw-1", "1.0", "hash", clock, new MetricRegistry(),
+    private final HeartbeatBuilder builder = new HeartbeatBuilder("site-1", "gw-1", "1.0", "hash", clock, new MetricRegistry(),
             List.of(), () -> Map.copyOf(lanes), Map::of, () -> new UplinkView("DOWN", "timeout", 0, 0));
 
     /** Sets the buffer to {@code alarms} + {@code bulk} records (100 bytes each) and builds a heartbeat 5 s on. */
-    private Heartbeat.Built beat(long alarms, long bulk) {
+    private HeartbeatBuilder.Built beat(long alarms, long bulk) {
         clock.advance(Duration.ofSeconds(5));
         lanes.put("alarms", new Backlog(alarms, alarms * 100, 0, 0, 0, 0));
         lanes.put("bulk", new Backlog(bulk, bulk * 100, 0, 0, 0, 0));
         return builder.next();
     }
 
-    private static net.edgegw.core.heartbeat.Heartbeat.Peak peak(Heartbeat.Built b) {
+    private static Heartbeat.Peak peak(HeartbeatBuilder.Built b) {
         return b.heartbeat().backlog().peak();
     }
 
     @Test
     void thePeakGrowsWhileHeartbeatsAreNotAcknowledgedIsReportedAndResetsAfterAnAck() {
-        Heartbeat.Built first = beat(5, 30);
-        assertThat(peak(first)).isEqualTo(new net.edgegw.core.heartbeat.Heartbeat.Peak(35, 3500, clock.instant()));
+        HeartbeatBuilder.Built first = beat(5, 30);
+        assertThat(peak(first)).isEqualTo(new Heartbeat.Peak(35, 3500, clock.instant()));
         first.acknowledged().run();
 
         // outage: heartbeats are built and dropped, never acknowledged; the backlog grows, then expiry trims it
         beat(1000, 2000);
-        Heartbeat.Built growing = beat(2000, 5000);
+        HeartbeatBuilder.Built growing = beat(2000, 5000);
         assertThat(peak(growing).records()).isEqualTo(7000);
         beat(3000, 5000); // 8000: the outage's height
         Instant highest = clock.instant();
-        Heartbeat.Built trimmed = beat(2500, 5000);
+        HeartbeatBuilder.Built trimmed = beat(2500, 5000);
         assertThat(trimmed.heartbeat().backlog().records()).isEqualTo(7500);
-        assertThat(peak(trimmed)).isEqualTo(new net.edgegw.core.heartbeat.Heartbeat.Peak(8000, 800_000, highest));
+        assertThat(peak(trimmed)).isEqualTo(new Heartbeat.Peak(8000, 800_000, highest));
 
         // reconnected: the forwarder drains fast; the first heartbeat delivered still tells the outage's height
-        Heartbeat.Built delivered = beat(0, 35);
+        HeartbeatBuilder.Built delivered = beat(0, 35);
         assertThat(delivered.heartbeat().backlog().records()).isEqualTo(35);
-        assertThat(peak(delivered)).isEqualTo(new net.edgegw.core.heartbeat.Heartbeat.Peak(8000, 800_000, highest));
+        assertThat(peak(delivered)).isEqualTo(new Heartbeat.Peak(8000, 800_000, highest));
         assertThat(new String(HeartbeatJson.write(delivered.heartbeat()), StandardCharsets.UTF_8))
                 .contains("\"peak\":{\"records\":8000,\"bytes\":800000,\"at\":\"" + highest + "\"}");
-        Heartbeat.Built inFlight = beat(0, 40); // built before the ack of `delivered` arrived
+        HeartbeatBuilder.Built inFlight = beat(0, 40); // built before the ack of `delivered` arrived
         delivered.acknowledged().run();
 
         // after the ack the peak starts over: only what was seen after `delivered` counts
-        Heartbeat.Built after = beat(0, 10);
+        HeartbeatBuilder.Built after = beat(0, 10);
         assertThat(peak(after).records()).isEqualTo(40);
         assertThat(peak(after).at()).isEqualTo(inFlight.heartbeat().sentAt());
         inFlight.acknowledged().run();
         after.acknowledged().run();
-        Heartbeat.Built steady = beat(0, 12);
-        assertThat(peak(steady)).isEqualTo(new net.edgegw.core.heartbeat.Heartbeat.Peak(12, 1200,
+        HeartbeatBuilder.Built steady = beat(0, 12);
+        assertThat(peak(steady)).isEqualTo(new Heartbeat.Peak(12, 1200,
                 steady.heartbeat().sentAt()));
     }
 
     @Test
     void anAcknowledgementOfAnOlderHeartbeatKeepsLaterPeaks() {
-        Heartbeat.Built old = beat(0, 100);
-        Heartbeat.Built later = beat(0, 500);
+        HeartbeatBuilder.Built old = beat(0, 100);
+        HeartbeatBuilder.Built later = beat(0, 500);
         old.acknowledged().run(); // `later` reported 500 but is not acknowledged yet
         assertThat(peak(beat(0, 50)).records()).isEqualTo(500);
         later.acknowledged().run();
@@ -85,7 +87,7 @@ class HeartbeatPeakTest {
     void aLongShrinkingOutageKeepsItsPeakWithinBoundedMemory() {
         beat(0, 1_000_000);
         Instant highest = clock.instant();
-        for (int i = 1; i <= Heartbeat.MAX_SEEN * 2; i++) {
+        for (int i = 1; i <= HeartbeatBuilder.MAX_SEEN * 2; i++) {
             beat(0, 1_000_000 - i);
         }
         assertThat(peak(beat(0, 1)).records()).isEqualTo(1_000_000);

@@ -17,9 +17,4 @@ public record MqttInput(String name, String lane, String topic, MqttInputSetting
     public String type() {
         return TYPE;
     }
-
-    @Override
-    public String describe() {
-        return TYPE;
-    }
 }

@@ -17,9 +17,4 @@ public record TcpInput(String name, String lane, String topic, TcpInputSettings 
     public String type() {
         return TYPE;
     }
-
-    @Override
-    public String describe() {
-        return TYPE;
-    }
 }

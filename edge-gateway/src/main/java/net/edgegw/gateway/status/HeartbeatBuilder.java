@@ -13,17 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import net.edgegw.core.Rejections;
+import net.edgegw.core.heartbeat.Heartbeat;
 import net.edgegw.core.heartbeat.HeartbeatJson;
 
 /**
  * Builds the gateway status record sent to {@code edge.heartbeats} every few seconds (SPEC section 4): version,
  * uptime, config hash, per-input rates and error counts, backlog records/bytes, oldest unsent age, drain rate,
- * dropped counts and uplink state, as the shared {@link net.edgegw.core.heartbeat.Heartbeat} record (its wire format,
+ * dropped counts and uplink state, as the shared {@link Heartbeat} record (its wire format,
  * {@link HeartbeatJson}, is documented in docs/heartbeat.md). Its {@code backlog.peak} is the largest backlog seen at
  * any build since the last heartbeat Kafka acknowledged (see {@link #next}): heartbeats built during an outage are
  * dropped, the first one delivered afterwards tells how high the backlog got. Thread-safe.
  */
-public final class Heartbeat {
+public final class HeartbeatBuilder {
 
     private final String site;
     private final String gateway;
@@ -46,17 +47,17 @@ public final class Heartbeat {
     /** Entries kept in {@link #unacked} at most (a backlog shrinking build after build through a long outage). */
     static final int MAX_SEEN = 1024;
 
-    private record Seen(long build, net.edgegw.core.heartbeat.Heartbeat.Peak peak) {
+    private record Seen(long build, Heartbeat.Peak peak) {
     }
 
     /**
      * A built heartbeat and what to run once Kafka acknowledged it ({@code acknowledged}: the peaks up to this
      * heartbeat have reached the cloud and are forgotten).
      */
-    public record Built(net.edgegw.core.heartbeat.Heartbeat heartbeat, Runnable acknowledged) {
+    public record Built(Heartbeat heartbeat, Runnable acknowledged) {
     }
 
-    public Heartbeat(String site, String gateway, String version, String configHash, Clock clock, MetricRegistry metrics,
+    public HeartbeatBuilder(String site, String gateway, String version, String configHash, Clock clock, MetricRegistry metrics,
                      List<String> inputs, Supplier<Map<String, Backlog>> backlogs,
                      Supplier<Map<String, Map<String, Long>>> rejections, Supplier<UplinkView> uplink) {
         this.site = site;
@@ -74,7 +75,7 @@ public final class Heartbeat {
 
     /** The heartbeat as of now ({@link #next} without its acknowledgement); {@link HeartbeatJson#write} gives its
      * JSON. */
-    public net.edgegw.core.heartbeat.Heartbeat build() {
+    public Heartbeat build() {
         return next().heartbeat();
     }
 
@@ -87,11 +88,11 @@ public final class Heartbeat {
         Map<String, Backlog> lanes = backlogs.get();
         Map<String, Map<String, Long>> rejected = rejections.get();
         UplinkView up = uplink.get();
-        Map<String, net.edgegw.core.heartbeat.Heartbeat.Input> inputStats = new LinkedHashMap<>();
+        Map<String, Heartbeat.Input> inputStats = new LinkedHashMap<>();
         for (String in : inputs) {
             Meter m = metrics.meter(PipelineMetrics.accepted(in));
             Map<String, Long> r = rejected.getOrDefault(in, Map.of());
-            inputStats.put(in, new net.edgegw.core.heartbeat.Heartbeat.Input(m.getCount(),
+            inputStats.put(in, new Heartbeat.Input(m.getCount(),
                     round(m.getOneMinuteRate()), r.values().stream().mapToLong(Long::longValue).sum(), r));
         }
         long records = 0;
@@ -100,7 +101,7 @@ public final class Heartbeat {
         long overflow = 0;
         long expired = 0;
         long diskFull = 0;
-        Map<String, net.edgegw.core.heartbeat.Heartbeat.Lane> laneStats = new LinkedHashMap<>();
+        Map<String, Heartbeat.Lane> laneStats = new LinkedHashMap<>();
         for (Map.Entry<String, Backlog> e : lanes.entrySet()) {
             Backlog b = e.getValue();
             records += b.records();
@@ -109,7 +110,7 @@ public final class Heartbeat {
             overflow += b.droppedOverflow();
             expired += b.droppedExpired();
             diskFull += b.droppedDiskFull();
-            laneStats.put(e.getKey(), new net.edgegw.core.heartbeat.Heartbeat.Lane(b.records(), b.bytes(),
+            laneStats.put(e.getKey(), new Heartbeat.Lane(b.records(), b.bytes(),
                     b.oldestUnsentAgeMs(), b.droppedOverflow(), b.droppedExpired()));
         }
         // records a source gave up on because the buffer was full (UDP syslog): its `buffer-full` rejections.
@@ -119,22 +120,22 @@ public final class Heartbeat {
             bufferFull += r.getOrDefault(Rejections.BUFFER_FULL, 0L);
         }
         long build;
-        net.edgegw.core.heartbeat.Heartbeat.Peak peak;
+        Heartbeat.Peak peak;
         synchronized (this) {
             build = ++builds;
-            peak = seen(build, new net.edgegw.core.heartbeat.Heartbeat.Peak(records, bytes, now));
+            peak = seen(build, new Heartbeat.Peak(records, bytes, now));
         }
-        net.edgegw.core.heartbeat.Heartbeat h = new net.edgegw.core.heartbeat.Heartbeat(site, gateway, version,
+        Heartbeat h = new Heartbeat(site, gateway, version,
                 startedAt, now, Math.max(0, now.getEpochSecond() - startedAt.getEpochSecond()), configHash, inputStats,
-                new net.edgegw.core.heartbeat.Heartbeat.Backlog(records, bytes, oldest, laneStats, peak),
+                new Heartbeat.Backlog(records, bytes, oldest, laneStats, peak),
                 round(up.drainRatePerSec()),
-                net.edgegw.core.heartbeat.Heartbeat.Dropped.of(overflow, expired, bufferFull, diskFull),
-                new net.edgegw.core.heartbeat.Heartbeat.Uplink(up.state(), up.lastError(), up.recordsSent()));
+                Heartbeat.Dropped.of(overflow, expired, bufferFull, diskFull),
+                new Heartbeat.Uplink(up.state(), up.lastError(), up.recordsSent()));
         return new Built(h, () -> acknowledged(build));
     }
 
     /** Notes a backlog seen at build {@code build}; returns the peak since the last acknowledgement. */
-    private net.edgegw.core.heartbeat.Heartbeat.Peak seen(long build, net.edgegw.core.heartbeat.Heartbeat.Peak now) {
+    private Heartbeat.Peak seen(long build, Heartbeat.Peak now) {
         while (!unacked.isEmpty() && unacked.peekLast().peak().records() <= now.records()) {
             unacked.pollLast();
         }
