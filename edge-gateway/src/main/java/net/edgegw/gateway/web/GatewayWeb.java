@@ -9,6 +9,7 @@ import net.edgegw.gateway.config.LiveConfig;
 import net.edgegw.gateway.status.EventLog;
 import net.edgegw.gateway.status.GatewayView;
 import net.edgegw.web.AccessRule;
+import net.edgegw.web.AuthEvent;
 import net.edgegw.web.Assets;
 import net.edgegw.web.HttpError;
 import net.edgegw.web.Json;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The gateway's local web UI and JSON API on {@code web.bind} (docs/web.md, SPEC 6): status, configuration (validate,
@@ -76,8 +78,16 @@ public final class GatewayWeb implements AutoCloseable {
         ConfigApi configApi = new ConfigApi(config, json);
         TailStreams[] tail = new TailStreams[1];
         AllowList allow = AllowList.of(cfg.allow());
+        byte[] setupPage = resource(STATIC + "setup.html");
         WebServer web = WebServer.builder("web").bind(cfg.bind()).tls(tls)
                 .login(USERNAME, () -> readHash(passwordFile))
+                .setupRequired(() -> !PasswordHash.wellFormed(readHash(passwordFile)), () -> setupPage,
+                        "no web password is set: run edge-gateway set-password --config " + config.file(),
+                        Set.of("/assets/app.css", "/assets/favicon.svg"))
+                .allow(allow::allows)
+                .metrics(gw.metrics(), "edge_gateway", cfg.metricsTokenFile(), List.of()) // PROMETHEUS_NAMES
+                .onAuthEvent(e -> events.add(authType(e), e.kind() == AuthEvent.Kind.LOGIN_FAILED
+                        ? EventLog.Level.WARN : EventLog.Level.INFO, authMessage(e)))
                 .sessionTimeout(cfg.sessionTimeout()).clock(clock).json(json)
                 .cookieName("edgegw-gw-session")
                 .access(PUBLIC)
@@ -153,6 +163,34 @@ public final class GatewayWeb implements AutoCloseable {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new HttpError(400, "bad request", name + " must be a number");
+        }
+    }
+
+    private static String authType(AuthEvent e) {
+        return switch (e.kind()) {
+            case LOGIN -> "login";
+            case LOGIN_FAILED -> "login.failed";
+            case LOGOUT -> "logout";
+        };
+    }
+
+    private static String authMessage(AuthEvent e) {
+        String who = (e.username() == null ? "unknown user" : e.username()) + " from " + e.clientIp();
+        return switch (e.kind()) {
+            case LOGIN -> who + " logged in";
+            case LOGIN_FAILED -> "failed login of " + who + (e.detail() == null ? "" : ": " + e.detail());
+            case LOGOUT -> who + " logged out";
+        };
+    }
+
+    private static byte[] resource(String path) {
+        try (var in = GatewayWeb.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("web resource missing from the class path: " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
