@@ -4,7 +4,7 @@ import com.codahale.metrics.MetricRegistry;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.LiveConfig;
-import net.edgegw.gateway.status.EventLog;
+import net.edgegw.gateway.events.EventLog;
 import net.edgegw.gateway.status.EventWatcher;
 import net.edgegw.gateway.web.GatewayWeb;
 import org.slf4j.Logger;

@@ -157,6 +157,16 @@ class GatewayWebIT {
             assertThat(restart.statusCode()).isEqualTo(409);
             assertThat(restart.body()).contains("dataDir", "restart");
 
+            // an input that cannot start (its port is the web UI's own): refused, nothing changed, file as before
+            String fileBefore = Files.readString(config);
+            HttpResponse<String> failed = http.putCsrf("/api/config", "text/yaml", original.replace("\n\nbuffer:",
+                    "\n  - {type: tcp, name: clash, bind: \"127.0.0.1:" + web + "\", format: ndjson}\nbuffer:"));
+            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(409);
+            assertThat(WebClient.parse(failed).get("detail").asText()).contains("clash", "nothing was changed");
+            assertThat(Files.readString(config)).isEqualTo(fileBefore);
+            assertThat(http.json("/api/config").get("version").asInt()).isEqualTo(1);
+            assertThat(http.json("/api/status").get("inputs").findValuesAsText("name")).containsExactly("syslog-tcp");
+
             // apply: add a TCP input; its port opens in this very process, the masked secret keeps its value
             String withTcp = original.replace("\n\nbuffer:", "\n" + tcpInput + "\nbuffer:");
             assertThat(withTcp).contains("collector");

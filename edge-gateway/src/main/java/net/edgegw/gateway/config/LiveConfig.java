@@ -3,8 +3,8 @@ package net.edgegw.gateway.config;
 import net.edgegw.adapters.InputRegistry;
 import net.edgegw.core.config.ConfigError;
 import net.edgegw.core.config.ConfigException;
-import net.edgegw.gateway.status.EventLog;
-import net.edgegw.gateway.status.EventLog.Level;
+import net.edgegw.gateway.events.EventLog;
+import net.edgegw.gateway.events.EventLog.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

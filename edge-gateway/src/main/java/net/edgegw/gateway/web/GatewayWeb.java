@@ -6,7 +6,7 @@ import net.edgegw.adapters.net.AllowList;
 import net.edgegw.core.security.PasswordHash;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.LiveConfig;
-import net.edgegw.gateway.status.EventLog;
+import net.edgegw.gateway.events.EventLog;
 import net.edgegw.gateway.status.GatewayView;
 import net.edgegw.web.AccessRule;
 import net.edgegw.web.AuthEvent;

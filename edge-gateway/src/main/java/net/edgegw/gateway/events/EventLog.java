@@ -1,4 +1,4 @@
-package net.edgegw.gateway.status;
+package net.edgegw.gateway.events;
 
 import java.time.Clock;
 import java.time.Instant;
