@@ -75,6 +75,15 @@ final class DashboardClient {
         return out;
     }
 
+    /** {@code GET path} of the JSON API (the gateway's web UI has the same login), logging in first. */
+    JsonNode json(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         if (cookie == null) {
             login();

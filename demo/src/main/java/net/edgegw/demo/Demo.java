@@ -97,6 +97,7 @@ public final class Demo {
         int tcp = FreePorts.tcp();
         int udp = FreePorts.udp();
         int ndjson = FreePorts.tcp();
+        int webPort = FreePorts.tcp();
         Path config = work.resolve("gateway.yaml");
         Files.writeString(config, """
                 site: site-demo
@@ -111,8 +112,12 @@ public final class Demo {
                 buffer: {maxBytes: 256MiB, overflow: drop-oldest}
                 uplink: {bootstrapServers: "%s", delivery: exactly-once, compression: zstd}
                 heartbeat: {interval: 2s}
-                """.formatted(work.resolve("gateway-data"), tcp, udp, mqtt.uri(), ndjson, kafka.bootstrapServers()));
+                web: {bind: "127.0.0.1:%d"}
+                """.formatted(work.resolve("gateway-data"), tcp, udp, mqtt.uri(), ndjson, kafka.bootstrapServers(),
+                webPort));
         say("gateway config " + config + ":\n" + Files.readString(config));
+        String gwPassword = AggregatorDemo.randomPassword();
+        setGatewayPassword(dist, config, gwPassword, work);
         ProcessRunner gw = ProcessRunner.builder(dist.resolve("bin/edge-gateway").toString())
                 .args("run", "--config", config.toString()).log(work.resolve("gateway.log")).start();
         gw.waitForLine(Pattern.compile("edge-gateway \\S+ ready"), Duration.ofSeconds(90));
@@ -122,6 +127,8 @@ public final class Demo {
         say("gateway running (pid " + gw.pid() + "), syslog on tcp/" + tcp + " and udp/" + udp
                 + ", MQTT subscriber on " + mqtt.uri() + " sensors/#, ndjson on tcp/" + ndjson
                 + ", log " + work.resolve("gateway.log"));
+        say("GATEWAY UI: https://127.0.0.1:" + webPort + "/  user: admin  password: " + gwPassword
+                + "  (status, live configuration, tail, events; self-signed certificate)");
 
         Tally tally = new Tally(SOURCES);
         startDaemon("demo-consumer", () -> consume(kafka.bootstrapServers(), tally));
@@ -176,6 +183,20 @@ public final class Demo {
         kafka.close();
         say("demo files kept in " + work);
         System.exit(0);
+    }
+
+    /** {@code edge-gateway set-password --stdin}, before the gateway starts (its web UI asks for nothing else). */
+    private static void setGatewayPassword(Path dist, Path config, String password, Path work) throws Exception {
+        Process p = new ProcessBuilder(dist.resolve("bin/edge-gateway").toString(), "set-password", "--config",
+                config.toString(), "--stdin").redirectErrorStream(true)
+                .redirectOutput(work.resolve("gateway-set-password.log").toFile()).start();
+        try (java.io.OutputStream in = p.getOutputStream()) {
+            in.write((password + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("edge-gateway set-password failed: "
+                    + Files.readString(work.resolve("gateway-set-password.log")));
+        }
     }
 
     private static Thread startDaemon(String name, Runnable r) {

@@ -1,5 +1,6 @@
 package net.edgegw.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import net.edgegw.testkit.ProcessRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,15 @@ class DemoIT {
                     "working directory (\\S+)");
             Matcher login = matcher(demo.waitForLine(Pattern.compile("DASHBOARD: "), Duration.ofMinutes(3)),
                     "DASHBOARD: (\\S+)  user: (\\S+)  password: (\\S+)");
+
+            Matcher gatewayUi = matcher(demo.waitForLine(Pattern.compile("GATEWAY UI: "), Duration.ofMinutes(3)),
+                    "GATEWAY UI: (\\S+)  user: (\\S+)  password: (\\S+)");
+            DashboardClient gatewayApi = new DashboardClient(URI.create(gatewayUi.group(1)),
+                    Path.of(work.group(1), "gateway-data/web-tls/cert.pem"), gatewayUi.group(2), gatewayUi.group(3));
+            JsonNode status = gatewayApi.json("/api/status");
+            assertThat(status.path("site").asText()).isEqualTo("site-demo");
+            assertThat(status.path("inputs").findValuesAsText("name")).containsExactly("syslog-tcp", "syslog-udp",
+                    "sensors", "meters");
 
             String done = demo.waitForLine(Pattern.compile("DONE: sent"), Duration.ofMinutes(4));
             assertThat(done).matches(".*DONE: sent [1-9][\\d,]*, in Kafka [\\d,]+ distinct, 0 duplicates, 0 missing");
