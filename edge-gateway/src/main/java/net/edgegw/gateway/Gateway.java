@@ -10,6 +10,9 @@ import net.edgegw.core.SourceContext;
 import net.edgegw.adapters.InputRegistry;
 import net.edgegw.core.InputConfig;
 import net.edgegw.core.cli.ProgramVersion;
+import net.edgegw.gateway.config.ConfigDiff;
+import net.edgegw.gateway.config.ConfigTarget;
+import net.edgegw.gateway.status.GatewayView;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.GatewayConfig.LaneConfig;
@@ -37,6 +40,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,24 +57,27 @@ import java.util.concurrent.TimeUnit;
  * metrics. Start once, close many. Shutdown order: stop inputs, refuse new records, finish the in-flight uplink
  * batch, send a last heartbeat, close the buffers.
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
-    private final GatewayConfig config;
+    private volatile GatewayConfig config;
     private final Clock clock;
     private final MetricRegistry metrics;
     private final InputRegistry inputKinds;
     private final Map<String, LaneBuffer> lanes = new LinkedHashMap<>();
-    private final List<Source> sources = new ArrayList<>();
+    private final Map<String, Source> sources = new LinkedHashMap<>();
     private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
     private Pipeline pipeline;
     private RejectionHandler rejections;
     private DeadLetterSink deadLetters;
-    private Forwarder forwarder;
+    private volatile Forwarder forwarder;
     private HeartbeatSender heartbeatSender;
     private HeartbeatBuilder heartbeat;
     private ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> heartbeatTask;
+    private SourceContext sourceContext;
+    private final Instant startedAt;
     private JmxReporter jmx;
     private FileChannel lockChannel;
     private FileLock lock;
@@ -84,6 +94,7 @@ public final class Gateway implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.inputKinds = inputKinds;
+        this.startedAt = clock.instant();
     }
 
     /** Starts everything or throws (after closing what was started). */
@@ -107,15 +118,8 @@ public final class Gateway implements AutoCloseable {
         rejections = new RejectionHandler(clock, metrics, 10_000, deadLetters);
         pipeline = new Pipeline(ps, lanes, metrics, rejections);
 
-        UplinkSettings us = uplinkSettings(config.uplink());
-        List<Lane> forwarded = new ArrayList<>();
-        for (LaneConfig l : config.lanes()) {
-            forwarded.add(new Lane(lanes.get(l.name()), l.priority()));
-        }
-        forwarder = new Forwarder(config.site(), config.gateway(), forwarded, us, clock, metrics);
-        forwarder.start();
-
-        heartbeatSender = new HeartbeatSender(config.site(), config.gateway(), config.heartbeat().topic(), us, metrics);
+        forwarder = startForwarder(config);
+        heartbeatSender = heartbeatSender(config);
         heartbeat = new HeartbeatBuilder(config.site(), config.gateway(), ProgramVersion.of(Gateway.class), config.hash(),
                 clock, metrics,
                 config.inputs().stream().map(InputConfig::name).toList(), this::backlogs, rejections::counts,
@@ -125,20 +129,11 @@ public final class Gateway implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long hbMs = config.heartbeat().interval().toMillis();
-        scheduler.scheduleAtFixedRate(this::sendHeartbeat, 0, hbMs, TimeUnit.MILLISECONDS);
+        scheduleHeartbeat(config);
 
-        SourceContext ctx = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections, pipeline);
+        sourceContext = new SourceContext(config.site(), config.gateway(), clock, pipeline, rejections, pipeline);
         for (InputConfig in : config.inputs()) {
-            Source src = inputKinds.createSource(in, metrics, config.dataDir().resolve("inputs").resolve(in.name()));
-            sources.add(src);
-            src.start(ctx);
-            if (src.boundAddress() != null) {
-                bound.put(in.name(), src.boundAddress());
-                LOG.info("input {} ({}) listening on {}", in.name(), in.describe(), src.boundAddress());
-            } else {
-                LOG.info("input {} ({}) started", in.name(), in.describe());
-            }
+            startInput(in);
         }
         jmx = JmxReporter.forRegistry(metrics).inDomain("edge-gateway").build();
         jmx.start();
@@ -146,6 +141,198 @@ public final class Gateway implements AutoCloseable {
                 ProgramVersion.of(Gateway.class),
                 config.site(), config.gateway(), sources.size(), lanes.keySet(), config.uplink().bootstrapServers(),
                 config.uplink().delivery());
+    }
+
+    private void startInput(InputConfig in) throws Exception {
+        Source src = inputKinds.createSource(in, metrics, config.dataDir().resolve("inputs").resolve(in.name()));
+        try {
+            src.start(sourceContext);
+        } catch (Exception e) {
+            closeQuietly(src, "input " + in.name());
+            throw e;
+        }
+        sources.put(in.name(), src);
+        if (src.boundAddress() != null) {
+            bound.put(in.name(), src.boundAddress());
+            LOG.info("input {} ({}) listening on {}", in.name(), in.describe(), src.boundAddress());
+        } else {
+            LOG.info("input {} ({}) started", in.name(), in.describe());
+        }
+    }
+
+    private void stopInput(String name) {
+        Source s = sources.remove(name);
+        bound.remove(name);
+        if (s != null) {
+            closeQuietly(s, "input " + name);
+            LOG.info("input {} stopped", name);
+        }
+    }
+
+    private Forwarder startForwarder(GatewayConfig c) {
+        List<Lane> forwarded = new ArrayList<>();
+        for (LaneConfig l : c.lanes()) {
+            forwarded.add(new Lane(lanes.get(l.name()), l.priority()));
+        }
+        Forwarder f = new Forwarder(c.site(), c.gateway(), forwarded, uplinkSettings(c.uplink()), clock, metrics);
+        f.start();
+        return f;
+    }
+
+    private HeartbeatSender heartbeatSender(GatewayConfig c) {
+        return new HeartbeatSender(c.site(), c.gateway(), c.heartbeat().topic(), uplinkSettings(c.uplink()), metrics);
+    }
+
+    private void scheduleHeartbeat(GatewayConfig c) {
+        if (heartbeatTask != null) {
+            heartbeatTask.cancel(false);
+        }
+        long hbMs = c.heartbeat().interval().toMillis();
+        heartbeatTask = scheduler.scheduleAtFixedRate(this::sendHeartbeat, 0, hbMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Applies a validated config whose {@link ConfigDiff} has no restart-required change, changing only what changed:
+     * inputs removed or changed are closed (their in-flight records stored), the pipeline's routes, tags and input
+     * targets swapped at once, inputs added or changed started; then the uplink's producers are replaced after their
+     * in-flight batch (the lanes' positions are in Kafka, so nothing is sent twice or skipped) and the heartbeat
+     * rescheduled. Buffered records are untouched. If an input cannot start (its port is taken...) everything done is
+     * undone, in reverse, and the exception says which input and why.
+     *
+     * @throws IllegalArgumentException if {@code diff} needs a restart
+     * @throws ApplyFailed           if a step failed (the gateway runs the previous config again)
+     */
+    @Override
+    public synchronized void apply(GatewayConfig next, ConfigDiff diff) throws ApplyFailed {
+        if (!started || closed) {
+            throw new IllegalStateException("gateway not running");
+        }
+        if (!diff.restartRequired().isEmpty()) {
+            throw new IllegalArgumentException("needs a restart: " + diff.restartRequired());
+        }
+        GatewayConfig was = config;
+        Deque<Runnable> undo = new ArrayDeque<>();
+        try {
+            for (InputConfig in : was.inputs()) {
+                if (diff.inputsRemoved().contains(in.name()) || diff.inputsChanged().contains(in.name())) {
+                    stopInput(in.name());
+                    undo.push(() -> restartQuietly(in));
+                }
+            }
+            config = next;
+            undo.push(() -> config = was);
+            if (diff.pipelineChanged()) {
+                pipeline.reconfigure(next.pipeline());
+                undo.push(() -> pipeline.reconfigure(was.pipeline()));
+            }
+            for (InputConfig in : next.inputs()) {
+                if (diff.inputsAdded().contains(in.name()) || diff.inputsChanged().contains(in.name())) {
+                    try {
+                        startInput(in);
+                    } catch (Exception e) {
+                        throw new ApplyFailed("input " + in.name() + " (" + in.describe() + ") cannot start: "
+                                + e.getMessage(), e);
+                    }
+                    undo.push(() -> stopInput(in.name()));
+                }
+            }
+        } catch (ApplyFailed | RuntimeException e) {
+            while (!undo.isEmpty()) {
+                undo.pop().run();
+            }
+            throw e instanceof ApplyFailed a ? a : new ApplyFailed(e.toString(), e);
+        }
+        if (diff.uplinkChanged()) {
+            LOG.info("uplink settings changed: replacing the producers after the in-flight batch");
+            closeQuietly(forwarder, "forwarder");
+            forwarder = startForwarder(next);
+        }
+        if (diff.uplinkChanged() || !was.heartbeat().topic().equals(next.heartbeat().topic())) {
+            HeartbeatSender old = heartbeatSender;
+            heartbeatSender = heartbeatSender(next);
+            closeQuietly(old, "heartbeat sender");
+        }
+        heartbeat.reconfigured(next.hash(), next.inputs().stream().map(InputConfig::name).toList());
+        if (diff.heartbeatChanged() || diff.uplinkChanged()) {
+            scheduleHeartbeat(next); // also sends one now, with the new config hash
+        } else {
+            scheduler.execute(this::sendHeartbeat);
+        }
+    }
+
+    private void restartQuietly(InputConfig in) {
+        try {
+            startInput(in);
+        } catch (Exception e) {
+            LOG.error("input {} could not be restarted with its previous settings: {}", in.name(), e.toString());
+        }
+    }
+
+    @Override
+    public GatewayConfig running() {
+        return config;
+    }
+
+    /** When this gateway started. */
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The metric registry of this gateway. */
+    @Override
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    /** The pipeline (after start): for live views of what is stored. */
+    @Override
+    public synchronized Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The backlog of each lane, by lane name. */
+    @Override
+    public Map<String, net.edgegw.storeforward.Backlog> laneBacklogs() {
+        return backlogs();
+    }
+
+    /** The uplink's state now. */
+    @Override
+    public UplinkStatus uplinkStatus() {
+        return forwarder.status();
+    }
+
+    /** Rejected records by input and reason since start. */
+    @Override
+    public Map<String, Map<String, Long>> rejectionCounts() {
+        return rejections.counts();
+    }
+
+    /**
+     * Why the buffer cannot take records, or null when it can: each lane's directory is writable and its filesystem
+     * has at least {@code buffer.minFreeDisk} free (below it records are dropped, {@code dropped.diskFull}).
+     */
+    @Override
+    public String bufferProblem() {
+        GatewayConfig c = config;
+        for (String lane : lanes.keySet()) {
+            Path dir = c.dataDir().resolve("buffer").resolve(lane);
+            if (!Files.isWritable(dir)) {
+                return "buffer directory " + dir + " is not writable";
+            }
+            try {
+                long free = net.edgegw.storeforward.FreeSpace.FILE_STORE.usableBytes(dir);
+                if (free < c.buffer().minFreeDisk()) {
+                    return "buffer filesystem of lane " + lane + " has " + HumanUnits.bytes(free)
+                            + " free, below buffer.minFreeDisk " + HumanUnits.bytes(c.buffer().minFreeDisk())
+                            + ": new records are dropped";
+                }
+            } catch (IOException e) {
+                return "buffer filesystem of lane " + lane + " cannot be read: " + e.getMessage();
+            }
+        }
+        return null;
     }
 
     private void lockDataDir() throws IOException {
@@ -169,6 +356,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Where each input is listening (after start), by input name. */
+    @Override
     public synchronized Map<String, InetSocketAddress> boundAddresses() {
         return Map.copyOf(bound);
     }
@@ -200,7 +388,7 @@ public final class Gateway implements AutoCloseable {
         }
         closed = true;
         LOG.info("edge-gateway stopping: inputs first, then the in-flight uplink batch");
-        for (Source s : sources) {
+        for (Source s : sources.values()) {
             closeQuietly(s, "input " + s.name());
         }
         if (pipeline != null) {

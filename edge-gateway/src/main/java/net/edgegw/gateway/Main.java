@@ -52,6 +52,20 @@ public final class Main extends UsageCommand {
         }
     }
 
+    /** SIGHUP re-reads the config file through the same apply as the web UI (where the JVM lets us handle it). */
+    static void onSighup(GatewayApp app) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                Thread t = new Thread(app::reload, "sighup");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).warn("SIGHUP cannot be handled here ({}): apply config "
+                    + "changes through the web UI or a restart", e.toString());
+        }
+    }
+
     @Command(name = "run", description = "Run the gateway until SIGTERM (clean shutdown: inputs stop, buffer flushed, in-flight batch finished).")
     static final class Run extends GatewayCommand {
         Run() {
@@ -61,23 +75,30 @@ public final class Main extends UsageCommand {
 
         @Override
         protected int run(GatewayConfig c) throws InterruptedException {
-            Gateway gw = new Gateway(c, java.time.Clock.systemUTC(), new com.codahale.metrics.MetricRegistry());
+            GatewayApp[] app = new GatewayApp[1];
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
-                gw.close();
+                synchronized (app) {
+                    if (app[0] != null) {
+                        app[0].close();
+                    }
+                }
                 stopped.countDown();
                 // SIGTERM handled and everything flushed and closed: exit 0 rather than the JVM's 143
                 Runtime.getRuntime().halt(0);
             }, "shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                gw.start();
+                synchronized (app) {
+                    app[0] = GatewayApp.start(configFile(), c, java.time.Clock.systemUTC(),
+                            new com.codahale.metrics.MetricRegistry());
+                }
             } catch (Exception e) {
                 org.slf4j.LoggerFactory.getLogger(Main.class).error("edge-gateway failed to start: {}", e.toString());
                 Runtime.getRuntime().removeShutdownHook(hook);
-                gw.close();
                 return ExitCodes.START;
             }
+            onSighup(app[0]);
             stopped.await();
             return ExitCodes.OK;
         }

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Enrich, route and store: the path from every source into the lane buffers. Thread-safe (sources call it from many
@@ -31,10 +33,10 @@ import java.util.Objects;
  */
 public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
 
-    private final Map<String, String> tags;
-    private final List<RouteConfig> routes;
     private final Map<String, LaneBuffer> lanes;
-    private final Map<String, InputTarget> inputs = new HashMap<>();
+    private final MetricRegistry metrics;
+    private volatile Rules rules;
+    private final List<Consumer<Tapped>> taps = new CopyOnWriteArrayList<>();
     private final LaneAppender appender;
     private final Counter filtered;
     private final Rejections rejections;
@@ -49,20 +51,64 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
     private record InputTarget(LaneBuffer lane, String topic, Meter accepted) {
     }
 
+    /** One consistent set of settings: a record is routed by one {@code Rules}, never half by the old, half the new. */
+    private record Rules(Map<String, String> tags, List<RouteConfig> routes, Map<String, InputTarget> inputs) {
+    }
+
+    /**
+     * A record as it was stored, for a live view ({@link #tap}).
+     *
+     * @param lane  the lane it went to
+     * @param topic its Kafka topic
+     */
+    public record Tapped(Envelope envelope, String lane, String topic) {
+    }
+
     /**
      * @param lanes      the lane buffers by name: every lane the settings name
      * @param rejections where records too large for the uplink are reported
      */
     public Pipeline(PipelineSettings settings, Map<String, LaneBuffer> lanes, MetricRegistry metrics,
                     Rejections rejections) {
-        this.tags = settings.tags();
-        this.routes = settings.routes();
         this.lanes = Map.copyOf(lanes);
+        this.metrics = metrics;
         this.rejections = Objects.requireNonNull(rejections, "rejections");
-        settings.inputs().forEach((name, in) -> inputs.put(name,
-                new InputTarget(lane(in.lane()), in.topic(), metrics.meter(PipelineMetrics.accepted(name)))));
+        this.rules = rules(settings);
         this.appender = new LaneAppender(metrics);
         this.filtered = metrics.counter(PipelineMetrics.FILTERED);
+    }
+
+    private Rules rules(PipelineSettings settings) {
+        Map<String, InputTarget> inputs = new HashMap<>();
+        settings.inputs().forEach((name, in) -> inputs.put(name,
+                new InputTarget(lane(in.lane()), in.topic(), metrics.meter(PipelineMetrics.accepted(name)))));
+        for (RouteConfig r : settings.routes()) {
+            if (r.lane() != null) {
+                lane(r.lane());
+            }
+        }
+        return new Rules(settings.tags(), settings.routes(), Map.copyOf(inputs));
+    }
+
+    /**
+     * Replaces tags, routes and the inputs' lanes and topics at once (a config apply); the lanes must be the ones
+     * this pipeline was built with. A record being stored while this runs is routed entirely by the old or entirely
+     * by the new settings. An input being removed must be closed before, an input being added started after.
+     *
+     * @throws IllegalArgumentException if the settings name a lane this pipeline has no buffer for (nothing changed)
+     */
+    public void reconfigure(PipelineSettings settings) {
+        this.rules = rules(settings);
+    }
+
+    /**
+     * Calls {@code tap} with every record stored from now on, on the emitting source's thread, until the returned
+     * handle is closed: it must be quick and must not block (a live view queues and drops). Costs nothing while no
+     * tap is open.
+     */
+    public AutoCloseable tap(Consumer<Tapped> tap) {
+        taps.add(tap);
+        return () -> taps.remove(tap);
     }
 
     private LaneBuffer lane(String name) {
@@ -131,13 +177,14 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
         if (closed) {
             return Admission.CLOSED;
         }
-        InputTarget in = inputs.get(e.input());
+        Rules now = rules;
+        InputTarget in = now.inputs().get(e.input());
         if (in == null) {
             throw new IllegalArgumentException("record from unconfigured input " + e.input());
         }
         LaneBuffer lane = in.lane();
         String topic = in.topic();
-        for (RouteConfig r : routes) {
+        for (RouteConfig r : now.routes()) {
             if (matches(r, e)) {
                 if (r.drop()) {
                     filtered.inc();
@@ -155,7 +202,7 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
         if (topic == null) {
             topic = Headers.defaultTopic(e.source());
         }
-        return append(lane, topic, enrich(e), mayWait, in.accepted());
+        return append(lane, topic, enrich(e, now.tags()), mayWait, in.accepted());
     }
 
     private Admission append(LaneBuffer lane, String topic, Envelope e, boolean mayWait, Meter inputMeter) {
@@ -169,11 +216,17 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
         Admission a = appender.append(lane, rec, mayWait, () -> closed);
         if (a == Admission.ACCEPTED) {
             inputMeter.mark();
+            if (!taps.isEmpty()) {
+                Tapped t = new Tapped(e, lane.lane(), topic);
+                for (Consumer<Tapped> tap : taps) {
+                    tap.accept(t);
+                }
+            }
         }
         return a;
     }
 
-    private Envelope enrich(Envelope e) {
+    private static Envelope enrich(Envelope e, Map<String, String> tags) {
         if (tags.isEmpty()) {
             return e;
         }

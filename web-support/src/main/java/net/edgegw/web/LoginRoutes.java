@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -39,10 +40,16 @@ final class LoginRoutes {
     private final Json json;
     private final Duration idleTimeout;
     private final BiConsumer<Sessions.Session, Map<String, Object>> sessionDetails;
+    private final Consumer<AuthEvent> events;
+    private final SetupGate setup;
 
+    /** {@code setup} may be {@code null} (no setup state). */
     LoginRoutes(String label, String username, Supplier<String> passwordHash, Sessions sessions,
                 LoginThrottle throttle, SessionCookie cookie, Json json, Duration idleTimeout,
-                BiConsumer<Sessions.Session, Map<String, Object>> sessionDetails) {
+                BiConsumer<Sessions.Session, Map<String, Object>> sessionDetails, Consumer<AuthEvent> events,
+                SetupGate setup) {
+        this.events = events;
+        this.setup = setup;
         this.label = label;
         this.username = username;
         this.usernameDigest = sha256(username);
@@ -58,9 +65,14 @@ final class LoginRoutes {
     void login(Context ctx) {
         boolean wantsJson = Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json");
         String ip = ctx.ip();
+        if (setup != null && setup.required()) {
+            throw new HttpError(503, SetupGate.ERROR, "no login is possible before a password is set");
+        }
         long wait = throttle.tryAcquire(ip);
         if (wait > 0) {
             LOG.warn("{}: login from {} refused by the rate limit for {} s", label, ip, wait);
+            fire(new AuthEvent(AuthEvent.Kind.LOGIN_FAILED, AuthEvent.typed(ctx.formParam("username")), ip,
+                    "too many attempts, retry in " + wait + " s"));
             Map<String, String> retry = Map.of("Retry-After", Long.toString(wait));
             if (!wantsJson) {
                 throw HttpError.redirect("/login?error=locked&retry=" + wait, retry);
@@ -70,6 +82,8 @@ final class LoginRoutes {
         String user = ctx.formParam("username");
         String pass = ctx.formParam("password");
         if (user == null || pass == null || user.length() > 200 || pass.length() > 1024) {
+            fire(new AuthEvent(AuthEvent.Kind.LOGIN_FAILED, AuthEvent.typed(user), ip,
+                    "missing username or password"));
             throw new HttpError(400, "username and password are required", null);
         }
         boolean userOk = MessageDigest.isEqual(usernameDigest, sha256(user));
@@ -82,7 +96,9 @@ final class LoginRoutes {
         }
         if (!(userOk & passOk)) {
             throttle.failed(ip);
-            LOG.warn("{}: failed login from {} ({})", label, ip, userOk ? "wrong password" : "unknown user");
+            String why = userOk ? "wrong password" : "unknown user";
+            LOG.warn("{}: failed login from {} ({})", label, ip, why);
+            fire(new AuthEvent(AuthEvent.Kind.LOGIN_FAILED, AuthEvent.typed(user), ip, why));
             if (!wantsJson) {
                 throw HttpError.redirect("/login?error=invalid");
             }
@@ -93,6 +109,7 @@ final class LoginRoutes {
         Sessions.Created created = sessions.create(username);
         ctx.header("Set-Cookie", cookie.header(created.token(), false));
         LOG.info("{}: {} logged in from {}", label, username, ip);
+        fire(new AuthEvent(AuthEvent.Kind.LOGIN, username, ip, null));
         if (!wantsJson) {
             throw HttpError.redirect("/");
         }
@@ -103,7 +120,11 @@ final class LoginRoutes {
     }
 
     void logout(Context ctx) {
+        Sessions.Session s = WebServer.session(ctx);
         sessions.invalidate(ctx.cookie(cookie.name()));
+        if (s != null) {
+            fire(new AuthEvent(AuthEvent.Kind.LOGOUT, s.username(), ctx.ip(), null));
+        }
         ctx.header("Set-Cookie", cookie.header("", true));
         json.send(ctx, 200, Map.of("ok", true));
     }
@@ -121,6 +142,14 @@ final class LoginRoutes {
         }
         body.put("idleTimeoutSeconds", idleTimeout.toSeconds());
         json.send(ctx, 200, body);
+    }
+
+    private void fire(AuthEvent e) {
+        try {
+            events.accept(e);
+        } catch (RuntimeException ex) {
+            LOG.warn("{}: the auth event listener failed on {}", label, e.kind(), ex);
+        }
     }
 
     private static byte[] sha256(String s) {

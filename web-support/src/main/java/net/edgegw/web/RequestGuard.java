@@ -5,11 +5,14 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The first before-handler of every request: security headers, the request size limit, then what the
- * {@link AccessRule} asks: nothing more ({@link Access#OWN}), an {@code Origin} check on public posts, or a live
+ * The first before-handler of every request: security headers, the client-address check ({@link AllowList}, 403),
+ * the setup state ({@link SetupGate}, 503), the request size limit, then what the
+ * {@link AccessRule} asks: nothing more ({@link Access#OWN}), an {@code Origin} check on public posts, a session or
+ * the bearer token ({@link Access#SESSION_OR_BEARER}, {@link BearerToken}), or a live
  * session (401 JSON for the API and other methods, 303 to {@code /login} for pages) and, on a state change, the
  * same {@code Origin} and the session's CSRF token (header {@link WebServer#CSRF_HEADER}, or the form field
  * {@code _csrf} of a plain form post). The session is left in the request attribute {@link #SESSION_ATTRIBUTE}.
@@ -25,9 +28,16 @@ final class RequestGuard implements Handler {
     private final boolean tls;
     private final String cacheablePrefix;
     private final long maxRequestBytes;
+    private final AllowList allow;
+    private final SetupGate setup;
+    private final BearerToken bearer;
 
+    /** {@code allow}, {@code setup} and {@code bearer} may be {@code null} (not configured). */
     RequestGuard(AccessRule rule, Sessions sessions, SessionCookie cookie, boolean tls, String cacheablePrefix,
-                 long maxRequestBytes) {
+                 long maxRequestBytes, AllowList allow, SetupGate setup, BearerToken bearer) {
+        this.allow = allow;
+        this.setup = setup;
+        this.bearer = bearer;
         this.rule = rule;
         this.sessions = sessions;
         this.cookie = cookie;
@@ -53,6 +63,13 @@ final class RequestGuard implements Handler {
         if (tls) {
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         }
+        if (allow != null) {
+            allow.check(ctx);
+        }
+        if (setup != null && setup.answer(ctx)) {
+            ctx.skipRemainingHandlers();
+            return;
+        }
         long length = ctx.req().getContentLengthLong();
         if (length > maxRequestBytes) {
             throw new HttpError(413, "request too large", "at most " + maxRequestBytes + " bytes");
@@ -65,6 +82,10 @@ final class RequestGuard implements Handler {
             if (m == HandlerType.POST) {
                 checkOrigin(ctx);
             }
+            return;
+        }
+        if (access == Access.SESSION_OR_BEARER) {
+            sessionOrBearer(ctx);
             return;
         }
         Optional<Sessions.Session> s = sessions.touch(ctx.cookie(cookie.name()));
@@ -85,6 +106,24 @@ final class RequestGuard implements Handler {
                 throw new HttpError(403, "CSRF token missing or wrong", "send the header " + WebServer.CSRF_HEADER
                         + " from GET /api/session");
             }
+        }
+        ctx.attribute(SESSION_ATTRIBUTE, s.get());
+    }
+
+    /** A valid bearer token, or else a live session; 401 with {@code WWW-Authenticate: Bearer} otherwise. */
+    private void sessionOrBearer(Context ctx) {
+        String auth = ctx.header("Authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            if (bearer != null && bearer.matches(auth.substring(7))) {
+                return;
+            }
+            throw new HttpError(401, "authentication required", "the bearer token is wrong or bearer "
+                    + "authentication is off", Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""));
+        }
+        Optional<Sessions.Session> s = sessions.touch(ctx.cookie(cookie.name()));
+        if (s.isEmpty()) {
+            throw new HttpError(401, "authentication required", "log in or send Authorization: Bearer <token>",
+                    Map.of("WWW-Authenticate", "Bearer"));
         }
         ctx.attribute(SESSION_ATTRIBUTE, s.get());
     }

@@ -1,8 +1,11 @@
 package net.edgegw.web;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -14,19 +17,26 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The web server both programs' UIs run on: Javalin on Jetty 12, HTTPS (TLS 1.2/1.3) with a {@link WebTls}
@@ -35,7 +45,10 @@ import java.util.function.Supplier;
  * every state change, strict security headers ({@link #CSP}), size and connection limits, and JSON errors
  * ({@link Json}, {@link HttpError}). It owns {@code POST /login}, {@code POST /logout} and {@code GET /api/session};
  * the program adds its own routes (the login page included) and says which paths are public with an
- * {@link AccessRule}. Configured with {@link #builder(String)}; listens when {@link Builder#start()} returns.
+ * {@link AccessRule}. Optional parts: {@code GET /metrics} in the Prometheus formats ({@link Builder#metrics}), a
+ * client-address allow-list ({@link Builder#allow}), a "no password set yet" state ({@link Builder#setupRequired})
+ * and a listener for logins and logouts ({@link Builder#onAuthEvent}). Configured with {@link #builder(String)};
+ * listens when {@link Builder#start()} returns.
  *
  * <p>Thread-safe.
  */
@@ -47,6 +60,14 @@ public final class WebServer implements AutoCloseable {
     public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+    /** Dropwizard counter of requests refused by {@link Builder#allow} (in the metrics registry when there is one). */
+    public static final String REFUSED_NOT_ALLOWED = "web.refused.notAllowed";
+    /** The Prometheus rules of this server's own metrics, applied before the program's. */
+    public static final List<MetricMapping> MAPPINGS = List.of(
+            MetricMapping.counter("web.refused.*", "web_requests_refused", "requests the web server refused before "
+                    + "any other check, by reason (notAllowed: the client address is not in the allow-list)")
+                    .label("reason", "${0}"));
+
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
     private final String label;
@@ -55,6 +76,7 @@ public final class WebServer implements AutoCloseable {
     private final Json json;
     private final ScheduledExecutorService purger;
     private final URI url;
+    private final AllowList allow;
     private Javalin app;
 
     private WebServer(Builder b) {
@@ -63,10 +85,19 @@ public final class WebServer implements AutoCloseable {
         this.json = b.json;
         this.sessions = new Sessions(b.sessionTimeout, b.clock);
         SessionCookie cookie = SessionCookie.of(b.cookieName, tls != null);
-        RequestGuard guard = new RequestGuard(b.access, sessions, cookie, tls != null, b.cacheablePrefix,
-                MAX_REQUEST_BYTES);
+        this.allow = b.allowed == null ? null : new AllowList(label, b.allowed,
+                b.registry != null ? b.registry.counter(REFUSED_NOT_ALLOWED) : new Counter(), b.clock);
+        SetupGate setup = b.setupRequired == null ? null
+                : new SetupGate(b.setupRequired, b.setupPage, b.setupDetail, b.setupExempt);
+        PrometheusExporter exporter = b.registry == null ? null : new PrometheusExporter(b.registry, b.namespace,
+                Stream.concat(MAPPINGS.stream(), b.mappings.stream()).toList());
+        BearerToken bearer = b.tokenFile == null ? null : new BearerToken(label, b.tokenFile);
+        AccessRule access = exporter == null ? b.access : (m, path) -> path.equals("/metrics")
+                && (m == HandlerType.GET || m == HandlerType.HEAD) ? Access.SESSION_OR_BEARER : b.access.access(m, path);
+        RequestGuard guard = new RequestGuard(access, sessions, cookie, tls != null, b.cacheablePrefix,
+                MAX_REQUEST_BYTES, allow, setup, bearer);
         LoginRoutes login = new LoginRoutes(label, b.username, b.passwordHash, sessions, new LoginThrottle(b.clock),
-                cookie, json, b.sessionTimeout, b.sessionDetails);
+                cookie, json, b.sessionTimeout, b.sessionDetails, b.authEvents, setup);
         String host = b.bind.getHostString();
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -90,6 +121,12 @@ public final class WebServer implements AutoCloseable {
             r.post("/login", login::login);
             r.post("/logout", login::logout);
             r.get("/api/session", login::session);
+            if (exporter != null) {
+                r.get("/metrics", ctx -> {
+                    PrometheusExporter.Scrape scrape = exporter.scrape(ctx.header("Accept"));
+                    ctx.status(200).contentType(scrape.contentType()).result(scrape.body());
+                });
+            }
             b.routes.accept(r);
         });
         app.start();
@@ -133,6 +170,11 @@ public final class WebServer implements AutoCloseable {
     /** Whether a session is still logged in (for long-lived answers such as event streams). */
     public boolean isLive(Sessions.Session s) {
         return sessions.isLive(s);
+    }
+
+    /** Requests refused by {@link Builder#allow} since the start (0 without an allow-list). */
+    public long refusedNotAllowed() {
+        return allow == null ? 0 : allow.refused();
     }
 
     /** The JSON writer of this server's answers. */
@@ -209,6 +251,16 @@ public final class WebServer implements AutoCloseable {
         private int maxThreads = 48;
         private BiConsumer<Sessions.Session, Map<String, Object>> sessionDetails = (s, m) -> { };
         private Consumer<RoutesConfig> routes = r -> { };
+        private MetricRegistry registry;
+        private String namespace;
+        private Path tokenFile;
+        private List<MetricMapping> mappings = List.of();
+        private Consumer<AuthEvent> authEvents = e -> { };
+        private Predicate<InetAddress> allowed;
+        private BooleanSupplier setupRequired;
+        private Supplier<byte[]> setupPage;
+        private String setupDetail;
+        private Set<String> setupExempt = Set.of();
 
         private Builder(String label) {
             this.label = Objects.requireNonNull(label);
@@ -287,6 +339,66 @@ public final class WebServer implements AutoCloseable {
          */
         public Builder routes(Consumer<RoutesConfig> routes) {
             this.routes = routes;
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /metrics}: the Prometheus exposition of {@code registry} ({@link PrometheusExporter}; text
+         * 0.0.4 by default, OpenMetrics or protobuf when the {@code Accept} header asks), every family named
+         * {@code <namespace>_...} by the first matching rule of {@link #MAPPINGS} and then {@code mappings}. Access
+         * ({@link Access#SESSION_OR_BEARER}): a login session, or {@code Authorization: Bearer <token>} where the
+         * token is the stripped content of {@code tokenFile} (read again when the file changes; {@code null}, a
+         * missing, unreadable or empty file: bearer authentication off). The {@link #allow} refusals are counted in
+         * {@code registry} ({@link #REFUSED_NOT_ALLOWED}).
+         *
+         * @param namespace e.g. {@code edge_gateway} or {@code cloud_aggregator}
+         */
+        public Builder metrics(MetricRegistry registry, String namespace, Path tokenFile, List<MetricMapping> mappings) {
+            this.registry = Objects.requireNonNull(registry);
+            this.namespace = Objects.requireNonNull(namespace);
+            this.tokenFile = tokenFile;
+            this.mappings = List.copyOf(mappings);
+            return this;
+        }
+
+        /**
+         * Called on the request thread for every login, failed login (also one refused by the rate limit; none while
+         * {@link #setupRequired setup is required}, when logins are refused before any check) and logout; a failing
+         * listener is logged and ignored. The event never holds the password.
+         */
+        public Builder onAuthEvent(Consumer<AuthEvent> listener) {
+            this.authEvents = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /**
+         * Only clients whose address {@code allowed} accepts may use the server: the others get 403 JSON
+         * {@code {"error":"forbidden",...}} before any other check (also on {@code /health}), are counted
+         * ({@link WebServer#refusedNotAllowed()}, and {@link #REFUSED_NOT_ALLOWED} with {@link #metrics}) and logged
+         * at most once a minute. Default: every address.
+         */
+        public Builder allow(Predicate<InetAddress> allowed) {
+            this.allowed = allowed;
+            return this;
+        }
+
+        /**
+         * While {@code required} is true (asked on every request) the server is not usable: every request except
+         * {@code GET /health} answers 503, a page request (GET accepting {@code text/html}) with {@code page}, any
+         * other with JSON {@code {"error":"no password set","detail":detail}}, and no login is possible.
+         */
+        public Builder setupRequired(BooleanSupplier required, Supplier<byte[]> page, String detail) {
+            return setupRequired(required, page, detail, Set.of());
+        }
+
+        /** As {@link #setupRequired(BooleanSupplier, Supplier, String)}, also serving the GET {@code exempt} paths
+         *  (the setup page's stylesheet, icon) normally. */
+        public Builder setupRequired(BooleanSupplier required, Supplier<byte[]> page, String detail,
+                                     Set<String> exempt) {
+            this.setupRequired = Objects.requireNonNull(required);
+            this.setupPage = Objects.requireNonNull(page);
+            this.setupDetail = detail;
+            this.setupExempt = Set.copyOf(exempt);
             return this;
         }
 

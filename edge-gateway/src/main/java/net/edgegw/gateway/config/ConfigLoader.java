@@ -26,6 +26,9 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
+import net.edgegw.adapters.net.Cidr;
+import net.edgegw.adapters.net.ListenerFields;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -123,9 +126,7 @@ public final class ConfigLoader {
         DeadLetterConfig deadLetter = new DeadLetterConfig(dl.bool("enabled", true),
                 dl.matching("topic", Headers.TOPIC_DEADLETTER, TOPIC, "a valid Kafka topic name"));
         dl.finish();
-        Fields web = root.object("web");
-        WebConfig webConfig = new WebConfig(web.has("bind") ? web.address("bind", null) : null);
-        web.finish();
+        WebConfig webConfig = web(root.object("web"), baseDir);
         root.finish();
 
         if (!errors.isEmpty()) {
@@ -214,6 +215,29 @@ public final class ConfigLoader {
         }
         r.finish();
         return new RouteConfig(input, source, sev, contains, lane, topic, drop);
+    }
+
+    private static WebConfig web(Fields w, Path baseDir) {
+        InetSocketAddress bind = w.has("bind") ? w.address("bind", null) : null;
+        List<Cidr> allow = ListenerFields.allow(w);
+        String token = w.string("metricsTokenFile", null);
+        boolean tls = w.bool("tls", true);
+        String cert = w.string("tlsCert", null);
+        String key = w.string("tlsKey", null);
+        if ((cert == null) != (key == null)) {
+            w.error(w.child(cert == null ? "tlsCert" : "tlsKey"), "tlsCert and tlsKey go together (PEM files)");
+        }
+        Duration session = w.duration("sessionTimeout", Duration.ofMinutes(30), Duration.ofMinutes(1));
+        if (bind == null && w.has("allow")) {
+            w.error(w.child("bind"), "is required when the web section is used");
+        }
+        w.finish();
+        return new WebConfig(bind, allow == null ? List.of() : allow, resolve(baseDir, token), tls,
+                resolve(baseDir, cert), resolve(baseDir, key), session);
+    }
+
+    private static Path resolve(Path baseDir, String path) {
+        return path == null ? null : baseDir == null ? Path.of(path) : baseDir.resolve(path).normalize();
     }
 
     private static UplinkConfig uplink(Fields u) {

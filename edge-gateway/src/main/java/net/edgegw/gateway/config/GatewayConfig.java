@@ -57,7 +57,17 @@ public record GatewayConfig(String site, String gateway, Path dataDir, List<Inpu
     public record DeadLetterConfig(boolean enabled, String topic) {
     }
 
-    public record WebConfig(InetSocketAddress bind) {
+    /**
+     * The local web UI and API (docs/web.md); off when {@code bind} is null (no {@code web:} section).
+     *
+     * @param allow            client networks allowed (empty = all)
+     * @param metricsTokenFile the bearer token a Prometheus scrape may send for {@code /metrics}, or null
+     * @param tls              HTTPS (default); false only behind a TLS-terminating proxy on the same host
+     * @param tlsCert          PEM certificate chain, or null for a generated one kept in {@code <dataDir>/web-tls}
+     * @param tlsKey           PEM private key of {@code tlsCert}
+     */
+    public record WebConfig(InetSocketAddress bind, List<net.edgegw.adapters.net.Cidr> allow, Path metricsTokenFile,
+                            boolean tls, Path tlsCert, Path tlsKey, Duration sessionTimeout) {
     }
 
     /** The lane config by name. */

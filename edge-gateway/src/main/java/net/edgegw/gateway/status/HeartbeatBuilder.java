@@ -29,11 +29,11 @@ public final class HeartbeatBuilder {
     private final String site;
     private final String gateway;
     private final String version;
-    private final String configHash;
+    private volatile String configHash;
     private final Instant startedAt;
     private final Clock clock;
     private final MetricRegistry metrics;
-    private final List<String> inputs;
+    private volatile List<String> inputs;
     private final Supplier<Map<String, Backlog>> backlogs;
     private final Supplier<Map<String, Map<String, Long>>> rejections;
     private final Supplier<UplinkView> uplink;
@@ -71,6 +71,12 @@ public final class HeartbeatBuilder {
         this.backlogs = backlogs;
         this.rejections = rejections;
         this.uplink = uplink;
+    }
+
+    /** After a config apply: the new config's hash and input names go into the heartbeats from now on. */
+    public void reconfigured(String configHash, List<String> inputs) {
+        this.inputs = List.copyOf(inputs);
+        this.configHash = configHash;
     }
 
     /** The heartbeat as of now ({@link #next} without its acknowledgement); {@link HeartbeatJson#write} gives its
