@@ -11,7 +11,8 @@
     {key: 'input', label: 'Inputs'},
     {key: 'connection', label: 'Connections'},
     {key: 'uplink', label: 'Uplink'},
-    {key: 'loss', label: 'Drops and rejects'}
+    {key: 'loss', label: 'Drops and rejects'},
+    {key: 'gateway', label: 'Gateway'}
   ];
 
   const state = {events: [], lastId: null, group: 'all', problemsOnly: false, loaded: false};

@@ -104,14 +104,15 @@
     }
     const Chart = window.Chart;
     const datasets = [];
+    const dots = state.labels.length < 3 ? 3 : 0;     // a line needs two points: show the first ones as dots
     let c = 0;
     for (const [name, series] of state.inSeries) {
       const color = COLORS[c++ % COLORS.length];
       datasets.push({label: name + ' in', data: series.slice(), borderColor: color, backgroundColor: color,
-        borderWidth: 2, pointRadius: 0, tension: .3, spanGaps: false});
+        borderWidth: 2, pointRadius: dots, tension: .3, spanGaps: false});
     }
     datasets.push({label: 'sent to uplink', data: state.sentSeries.slice(), borderColor: '#0f1b2d',
-      backgroundColor: '#0f1b2d', borderDash: [6, 4], borderWidth: 2, pointRadius: 0, tension: .3});
+      backgroundColor: '#0f1b2d', borderDash: [6, 4], borderWidth: 2, pointRadius: dots, tension: .3});
     if (!state.chart) {
       Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
       Chart.defaults.color = '#667085';
@@ -210,8 +211,9 @@
       const r = state.rates[i.name];
       tbody.appendChild(el('tr', {'data-input': i.name}, [
         el('td', {class: 'strong cell-title', text: i.name}),
-        el('td', {'data-label': 'Type'}, [el('div', {text: i.type}), i.description && i.description !== i.type
-          ? el('div', {class: 'muted small', text: i.description}) : null]),
+        el('td', {'data-label': 'Type'}, [el('div', {text: i.type}), el('div', {class: 'muted small',
+          text: [i.description && i.description !== i.type ? i.description : null, i.lane ? 'lane ' + i.lane : null]
+            .filter(Boolean).join(' · ')})]),
         el('td', {'data-label': 'State'}, pill(i.state)),
         el('td', {class: 'mono', 'data-label': 'Listening on', text: i.bind || '–'}),
         el('td', {class: 'num rate', 'data-label': 'Rate', 'data-rate': r === null || r === undefined ? null : String(r),
@@ -272,12 +274,19 @@
     let drain;
     if (!backlog) drain = 'nothing to drain';
     else if (u.drainEtaSeconds === null || u.drainEtaSeconds === undefined) drain = 'not draining (nothing is being sent)';
+    else if (u.drainEtaSeconds < 2) drain = 'keeping up (less than 2 s behind)';
     else drain = 'empty in about ' + fmt.duration(u.drainEtaSeconds);
     const row = (k, v, cls) => [el('dt', {text: k}), el('dd', {class: cls}, v)];
     body.appendChild(el('dl', {class: 'kv'}, [].concat(
       row('Kafka', el('span', {class: 'mono', text: u.bootstrapServers || '–'})),
-      row('Send rate', [fmt.rate(state.sendRate), el('span', {class: 'unit', text: ' records/s'})]),
-      row('Sent', [fmt.int(u.recordsSent), el('span', {class: 'unit', text: ' records since start'})]),
+      u.delivery ? row('Delivery', u.delivery) : [],
+      row('Send rate', [fmt.rate(state.sendRate), el('span', {class: 'unit', text: ' records/s'}),
+        u.bandwidthBytesPerSec ? el('span', {class: 'unit', text: ' · cap ' + fmt.bytes(u.bandwidthBytesPerSec) + '/s'})
+          : null]),
+      row('Sent', [fmt.int(u.recordsSent), el('span', {class: 'unit', text: ' records'
+        + (u.bytesSent ? ', ' + fmt.bytes(u.bytesSent) : '') + ' since start'})]),
+      u.lastCommit !== undefined ? row('Last delivery', u.lastCommit ? el('span', {title: fmt.time(u.lastCommit),
+        text: fmt.ago(u.lastCommit)}) : el('span', {class: 'muted', text: 'none yet'})) : [],
       row('Backlog drain', drain),
       row('Last error', u.lastError ? el('span', {class: 'error-text', id: 'uplink-error', text: u.lastError})
         : el('span', {class: 'muted', text: 'none'})))));

@@ -41,8 +41,7 @@
 
   function connect() {
     disconnect();
-    const url = '/api/tail' + (state.filter ? '?filter=' + encodeURIComponent(state.filter) : '');
-    const es = new EventSource(url);
+    const es = new EventSource(url());
     state.es = es;
     live('live-off', 'Connecting…');
     es.addEventListener('open', () => {
@@ -64,9 +63,13 @@
       state.skipped += n;
       enqueue({lagged: n});
     });
-    es.addEventListener('error', () => {
+    es.addEventListener('logout', () => { disconnect(); GW.toLogin(); });
+    es.addEventListener('error', ev => {
       if (state.es !== es) return;
-      if (es.readyState === EventSource.CLOSED) {
+      if (ev.data) {                       // an "error" event sent by the gateway: it closes the stream
+        disconnect();
+        refused();
+      } else if (es.readyState === EventSource.CLOSED) {
         state.es = null;
         refused();
       } else {
@@ -75,17 +78,45 @@
     });
   }
 
-  /** The gateway answered the stream with an error: logged out (to the login page), or busy / bad filter. */
+  /**
+   * The gateway did not open the stream. EventSource does not tell why, so the same URL is requested once more to
+   * read the answer (and dropped as soon as it turns out to be a stream): logged out goes to the login page, a bad
+   * filter is shown and not retried, anything else (too many live tails, gateway restarting) is retried.
+   */
   async function refused() {
     live('live-off', 'Stopped');
+    const filter = state.filter;
+    const ctl = new AbortController();
+    let status = 0;
+    let detail = '';
     try {
-      await GW.getJson('/api/session');
+      const resp = await fetch(url(), {credentials: 'same-origin', signal: ctl.signal,
+        headers: {'Accept': 'application/json'}});
+      status = resp.status;
+      if (!resp.ok) {
+        const body = await resp.json().catch(() => ({}));
+        detail = body.detail || body.error || '';
+      }
     } catch (e) {
-      if (e.loggedOut) return;
+      detail = 'the gateway cannot be reached';
+    } finally {
+      ctl.abort();
     }
-    GW.banner('The gateway did not open the live tail (at most 8 can be open at a time; other browser tabs count). '
-      + 'Retrying in 5 s…', 'error');
-    state.retry = setTimeout(() => { if (!state.paused) connect(); }, RETRY_MS);
+    if (filter !== state.filter || state.paused || state.es) return;
+    if (status === 401) {
+      GW.toLogin();
+    } else if (status === 400) {
+      live('live-off', 'Filter not understood');
+      GW.banner('The filter “' + filter + '” is not understood' + (detail ? ': ' + detail : '') + '. Correct it and '
+        + 'apply it again.', 'error');
+    } else {
+      GW.banner('The live tail stopped' + (detail ? ': ' + detail : '') + '. Retrying in 5 s…', 'error');
+      state.retry = setTimeout(() => { if (!state.paused && !state.es) connect(); }, RETRY_MS);
+    }
+  }
+
+  function url() {
+    return '/api/tail' + (state.filter ? '?filter=' + encodeURIComponent(state.filter) : '');
   }
 
   // ---------------------------------------------------------------- rows
@@ -112,8 +143,8 @@
     stats();
   }
 
-  function notice(text, info) {
-    return el('tr', {class: 'notice' + (info ? ' info' : '')}, el('td', {colspan: 5, text: text}));
+  function notice(text) {
+    return el('tr', {class: 'notice'}, el('td', {colspan: 5, text: text}));
   }
 
   function fmtTime(iso) {
@@ -141,6 +172,7 @@
     if (next && next.classList.contains('attrs')) {
       next.remove();
       row.classList.remove('open');
+      row.querySelector('.toggle').textContent = '▸';
       return;
     }
     const r = state.details.get(row);
@@ -162,6 +194,7 @@
     }
     row.after(el('tr', {class: 'attrs'}, el('td', {colspan: 5}, dl)));
     row.classList.add('open');
+    row.querySelector('.toggle').textContent = '▾';
   }
 
   // ---------------------------------------------------------------- controls
@@ -171,9 +204,21 @@
     if (state.filter) url.searchParams.set('filter', state.filter); else url.searchParams.delete('filter');
     history.replaceState(null, '', url.pathname + url.search);
     clearRows();
-    if (state.filter) $('tail-body').appendChild(notice('Showing only records matching: ' + state.filter, true));
-    stats();
+    filterNote();
     if (!state.paused) connect();
+  }
+
+  function filterNote() {
+    const n = $('filter-note');
+    clear(n);
+    n.hidden = !state.filter;
+    if (state.filter) {
+      n.appendChild(document.createTextNode('Showing only records matching '));
+      n.appendChild(el('code', {text: state.filter}));
+      n.appendChild(el('button', {class: 'link-btn', type: 'button', id: 'filter-off', text: 'show all',
+        onclick: () => { $('filter').value = ''; applyFilter(''); }}));
+    }
+    stats();
   }
 
   function clearRows() {
@@ -208,8 +253,7 @@
     $('btn-pause').addEventListener('click', () => setPaused(!state.paused));
     $('btn-clear').addEventListener('click', clearRows);
     window.addEventListener('pagehide', disconnect);
-    if (state.filter) $('tail-body').appendChild(notice('Showing only records matching: ' + state.filter, true));
-    stats();
+    filterNote();
     connect();
   });
 })();
