@@ -139,6 +139,7 @@
       state.chart.update('none');
     }
     box.classList.toggle('is-empty', noRecords);
+    $('rate-chart').dataset.points = String(state.labels.length);
   }
 
   // ---------------------------------------------------------------- header and tiles

@@ -249,7 +249,6 @@ class GatewayBrowserIT {
         double first = kpi("kpi-in");
         waitUp(30).until(d -> kpi("kpi-in") > 0 && kpi("kpi-in") != first);
         assertThat(text("#kpi-in .kpi-note")).contains("accepted on 1 input");
-        screens("02-status");
 
         // 3. configuration: a broken new input, typed at the end of the file
         click("#nav a[data-page='config']");
@@ -299,6 +298,9 @@ class GatewayBrowserIT {
         assertThat(driver.findElement(By.cssSelector("tr[data-input='collector'] .pill")).getAttribute("data-state"))
                 .isEqualTo("LISTENING");
         assertThat(text("tr[data-input='collector']")).contains("127.0.0.1:" + collectorPort);
+        // a few 2 s polls, so that the chart shows a curve
+        waitUp(30).until(d -> Integer.parseInt(d.findElement(By.id("rate-chart")).getAttribute("data-points")) >= 5);
+        screens("02-status");
 
         // 6. live tail with a filter: only the matching device's records
         click("#nav a[data-page='tail']");
