@@ -213,7 +213,7 @@ class GatewayWebIT {
             // events: logins, the failed one, the applies, the rollback
             JsonNode events = http.json("/api/events?limit=500").get("events");
             assertThat(events.findValuesAsText("type")).contains("login", "login.failed", "config.applied",
-                    "config.rollback", "config.rejected");
+                    "config.rollback", "config.rejected", "input.started", "input.stopped");
 
             // the syslog stream went through all of it
             assertThat(stream.get(120, TimeUnit.SECONDS)).isEqualTo(streamed);

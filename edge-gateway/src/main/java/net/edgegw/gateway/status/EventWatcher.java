@@ -32,6 +32,7 @@ public final class EventWatcher implements AutoCloseable {
     private UplinkState uplink;
     private String uplinkError;
     private final Map<String, Long> seen = new HashMap<>();
+    private Map<String, String> inputs; // name -> "description @ bind" of the last poll
 
     public EventWatcher(GatewayView gw, EventLog events) {
         this.gw = gw;
@@ -63,6 +64,7 @@ public final class EventWatcher implements AutoCloseable {
             }
             uplink = u.state();
             uplinkError = u.lastError();
+            inputs(report);
             for (InputConfig in : gw.running().inputs()) {
                 Counter c = gw.metrics().getCounters().get(InputMetrics.name(in.name(), "connections"));
                 if (c != null) {
@@ -97,6 +99,32 @@ public final class EventWatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             // the gateway is closing or being reconfigured: look again next second
         }
+    }
+
+    /** {@code input.started} / {@code input.stopped} / {@code input.failed}: the inputs that came, went or died. */
+    private void inputs(boolean report) {
+        Map<String, java.net.InetSocketAddress> bound = gw.boundAddresses();
+        Map<String, String> now = new java.util.LinkedHashMap<>();
+        for (InputConfig in : gw.running().inputs()) {
+            java.net.InetSocketAddress b = bound.get(in.name());
+            boolean client = gw.metrics().getGauges().containsKey(InputMetrics.name(in.name(), "connected"));
+            now.put(in.name(), in.describe() + (b != null ? " listening on " + b.getHostString() + ":" + b.getPort()
+                    : client ? "" : " NOT RUNNING"));
+        }
+        if (report && inputs != null) {
+            now.forEach((name, what) -> {
+                String was = inputs.get(name);
+                if (what.endsWith(" NOT RUNNING") && (was == null || !was.endsWith(" NOT RUNNING"))) {
+                    events.add("input.failed", Level.ERROR, "input " + name + " (" + what.replace(" NOT RUNNING", "")
+                            + ") is not running");
+                } else if (!what.equals(was)) {
+                    events.add("input.started", Level.INFO, "input " + name + " started (" + what + ")");
+                }
+            });
+            inputs.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n ->
+                    events.add("input.stopped", Level.INFO, "input " + n + " stopped (removed from the config)"));
+        }
+        inputs = now;
     }
 
     private void delta(boolean report, String type, String who, String reason, long now) {
