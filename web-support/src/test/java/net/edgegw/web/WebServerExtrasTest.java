@@ -83,6 +83,7 @@ class WebServerExtrasTest {
     private void startWithMetrics() throws Exception {
         registry.meter("input.syslog-tcp.accepted").mark(3);
         registry.counter("input.syslog-tcp.rejected.malformed").inc(2);
+        registry.counter("input.site.a.rejected.too-long").inc(7); // input names may contain dots
         registry.counter("input.syslog-tcp.connections").inc(5);
         registry.register("buffer.default.oldestAgeMs", (com.codahale.metrics.Gauge<Long>) () -> 1500L);
         registry.timer("uplink.batch.latency").update(Duration.ofMillis(250));
@@ -201,6 +202,8 @@ class WebServerExtrasTest {
         assertThat(byKey.get("edge_gateway_input_rejected_total{input=syslog-tcp, reason=malformed}"))
                 .extracting(PrometheusTextGrammar.Sample::type, PrometheusTextGrammar.Sample::value)
                 .containsExactly("counter", 2.0);
+        assertThat(byKey.get("edge_gateway_input_rejected_total{input=site.a, reason=too-long}").value())
+                .isEqualTo(7.0);
         assertThat(byKey.get("edge_gateway_input_connections{input=syslog-tcp}"))
                 .extracting(PrometheusTextGrammar.Sample::type, PrometheusTextGrammar.Sample::value)
                 .containsExactly("gauge", 5.0);
@@ -223,10 +226,14 @@ class WebServerExtrasTest {
         }
         Metrics.MetricFamily rejected = families.get("edge_gateway_input_rejected_total");
         assertThat(rejected.getType()).isEqualTo(Metrics.MetricType.COUNTER);
-        assertThat(rejected.getMetric(0).getCounter().getValue()).isEqualTo(2.0);
-        List<String> labels = new ArrayList<>();
-        rejected.getMetric(0).getLabelList().forEach(l -> labels.add(l.getName() + "=" + l.getValue()));
-        assertThat(labels).containsExactly("input=syslog-tcp", "reason=malformed");
+        Map<String, Double> byLabels = new HashMap<>();
+        rejected.getMetricList().forEach(m -> {
+            List<String> labels = new ArrayList<>();
+            m.getLabelList().forEach(l -> labels.add(l.getName() + "=" + l.getValue()));
+            byLabels.put(String.join(",", labels), m.getCounter().getValue());
+        });
+        assertThat(byLabels).containsExactlyInAnyOrderEntriesOf(Map.of("input=syslog-tcp,reason=malformed", 2.0,
+                "input=site.a,reason=too-long", 7.0));
         assertThat(families.get("edge_gateway_input_connections").getType()).isEqualTo(Metrics.MetricType.GAUGE);
         Metrics.MetricFamily latency = families.get("edge_gateway_uplink_batch_latency_seconds");
         assertThat(latency.getType()).isEqualTo(Metrics.MetricType.SUMMARY);
