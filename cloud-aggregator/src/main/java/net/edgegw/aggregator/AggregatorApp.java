@@ -81,6 +81,7 @@ public final class AggregatorApp implements AutoCloseable {
             streams = new KafkaStreams(topology(config, counters, props), props);
             webhook = WebhookNotifier.start(config);
             AggregatorApp app = new AggregatorApp(dashboard, streams, webhook, counters);
+            dashboard.exposeHealthCounters(counters::snapshot);
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; replacing it", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -1,7 +1,5 @@
 package net.edgegw.web;
 
-import io.prometheus.client.dropwizard.samplebuilder.MapperConfig;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * One rule of {@code GET /metrics}: which Dropwizard metrics ({@link #match()}, a glob where {@code *} is one
- * dot-free name segment, as in {@code input.*.accepted}) become which Prometheus family ({@link #name()}, snake_case,
+ * name segment, as in {@code input.*.accepted}; a {@code *} before the end also matches names with dots, see
+ * {@link MappingSampleBuilder}) become which Prometheus family ({@link #name()}, snake_case,
  * without the program's namespace and without {@code _total}), with which labels (values are templates: {@code ${0}}
  * is the text the first {@code *} matched, {@code ${1}} the second), of which {@link Type}, with which help text and
  * a factor for the values ({@link #scaled(double)}, e.g. 0.001 for a {@code ...Ms} gauge exposed in seconds).
@@ -36,6 +35,7 @@ public record MetricMapping(String match, String name, String help, Type type, M
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9_]*");
 
     public MetricMapping {
         Objects.requireNonNull(match, "match");
@@ -45,7 +45,12 @@ public record MetricMapping(String match, String name, String help, Type type, M
             throw new IllegalArgumentException("metric name must be snake_case without _total: " + name);
         }
         labels = Map.copyOf(labels);
-        new MapperConfig(match, name, new LinkedHashMap<>(labels)); // validates the glob and the label names
+        MappingSampleBuilder.compile(match); // validates the glob
+        for (String label : labels.keySet()) {
+            if (!LABEL.matcher(label).matches() || label.equals("quantile")) {
+                throw new IllegalArgumentException("not a label name: " + label);
+            }
+        }
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("scale must be positive: " + scale);
         }
@@ -76,9 +81,5 @@ public record MetricMapping(String match, String name, String help, Type type, M
     /** This rule with every value multiplied by {@code factor}. */
     public MetricMapping scaled(double factor) {
         return new MetricMapping(match, name, help, type, labels, factor);
-    }
-
-    MapperConfig mapperConfig() {
-        return new MapperConfig(match, name, new LinkedHashMap<>(labels));
     }
 }

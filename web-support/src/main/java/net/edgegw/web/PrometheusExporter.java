@@ -3,9 +3,6 @@ package net.edgegw.web;
 import com.codahale.metrics.MetricRegistry;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.dropwizard.DropwizardExports;
-import io.prometheus.client.dropwizard.samplebuilder.CustomMappingSampleBuilder;
-import io.prometheus.client.dropwizard.samplebuilder.DefaultSampleBuilder;
-import io.prometheus.client.dropwizard.samplebuilder.SampleBuilder;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -33,7 +30,7 @@ import java.util.regex.Pattern;
 
 /**
  * The Prometheus view of a Dropwizard {@link MetricRegistry}. The Dropwizard bridge of the Prometheus Java client
- * ({@code simpleclient_dropwizard}, {@link DropwizardExports} with a {@link CustomMappingSampleBuilder} built from the
+ * ({@code simpleclient_dropwizard}, {@link DropwizardExports} with a {@link MappingSampleBuilder} built from the
  * {@link MetricMapping}s) reads the registry and maps names and labels; each family then gets the rule's type, help
  * text and factor and the namespace prefix, and becomes a snapshot of the client's 1.x data model, which the client's
  * {@link ExpositionFormats} write in the format the scraper asks for ({@code Accept}: Prometheus text 0.0.4 by
@@ -64,9 +61,7 @@ public final class PrometheusExporter {
             throw new IllegalArgumentException("namespace must be snake_case: " + namespace);
         }
         this.namespace = namespace;
-        SampleBuilder samples = mappings.isEmpty() ? new DefaultSampleBuilder()
-                : new CustomMappingSampleBuilder(mappings.stream().map(MetricMapping::mapperConfig).toList());
-        this.bridge = new DropwizardExports(Objects.requireNonNull(registry), samples);
+        this.bridge = new DropwizardExports(Objects.requireNonNull(registry), new MappingSampleBuilder(mappings));
         for (MetricMapping m : mappings) {
             byName.putIfAbsent(m.name(), m);
         }

@@ -201,9 +201,19 @@ public record AggregatorConfig(String bootstrapServers, Map<String, String> kafk
      * @param tlsKey            PEM private key, or null
      * @param tls               false only for tests and demos behind a TLS-terminating proxy
      * @param sessionTimeout    idle session lifetime
+     * @param metricsTokenFile  file holding the bearer token of {@code GET /metrics} (read again when it changes), or
+     *                          null: then only a login session may read {@code /metrics}
      */
     public record Dashboard(InetSocketAddress bind, String advertised, String username, Path passwordHashFile,
-                            Path peerSecretFile, Path tlsCert, Path tlsKey, boolean tls, Duration sessionTimeout) {
+                            Path peerSecretFile, Path tlsCert, Path tlsKey, boolean tls, Duration sessionTimeout,
+                            Path metricsTokenFile) {
+
+        /** Without a metrics token file. */
+        public Dashboard(InetSocketAddress bind, String advertised, String username, Path passwordHashFile,
+                         Path peerSecretFile, Path tlsCert, Path tlsKey, boolean tls, Duration sessionTimeout) {
+            this(bind, advertised, username, passwordHashFile, peerSecretFile, tlsCert, tlsKey, tls, sessionTimeout,
+                    null);
+        }
     }
 
     /**

@@ -201,8 +201,14 @@ public final class AggregatorConfigLoader {
             }
         }
         Duration session = d.duration("sessionTimeout", Duration.ofMinutes(30), Duration.ofMinutes(1));
+        String token = d.string("metricsTokenFile", null);
+        Path tokenPath = token == null ? null : resolve(baseDir, token);
+        if (tokenPath != null && Files.isDirectory(tokenPath)) {
+            d.error(d.child("metricsTokenFile"), "is a directory, not a token file: " + tokenPath);
+        }
         d.finish();
-        return new Dashboard(bind, advertised, username, hashFile, peerFile, certPath, keyPath, tls, session);
+        return new Dashboard(bind, advertised, username, hashFile, peerFile, certPath, keyPath, tls, session,
+                tokenPath);
     }
 
     private static Path nullSafe(Fields d, String key, Path def) {

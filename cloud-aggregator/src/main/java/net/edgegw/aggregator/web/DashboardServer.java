@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The cloud aggregator's dashboard: the operator web page, its JSON API and the internal routes other instances
@@ -41,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * timeout, state changes need the session's CSRF token, responses carry a strict CSP and related headers, bodies
  * are size-limited, live-update connections are capped; HTTPS with a configured or a generated, persisted
  * self-signed certificate ({@link WebServer}). The {@code /internal} routes need no session but a request signed
- * with the peers' shared secret ({@link PeerAuth}).
+ * with the peers' shared secret ({@link PeerAuth}). {@code GET /metrics} (Prometheus, {@link DashboardMetrics}) needs a
+ * session or the bearer token of {@code dashboard.metricsTokenFile}.
  *
  * <p>Thread-safe.
  */
@@ -62,6 +64,7 @@ public final class DashboardServer implements AutoCloseable {
     private final Json json = new Json(HealthJson.MAPPER);
     private final DashboardApi api;
     private final LiveUpdates live;
+    private final DashboardMetrics metrics = new DashboardMetrics();
     private final AtomicLong lastPeerWarn = new AtomicLong();
     private WebServer web;
     private HostInfo advertised;
@@ -103,7 +106,13 @@ public final class DashboardServer implements AutoCloseable {
     /** Enables the API on top of {@code streams} (whose {@code application.server} must be {@link #advertised()}). */
     public void attach(KafkaStreams streams) {
         api.attach(new ClusterQuery(streams, advertised, cfg.tls(), peerAuth));
+        metrics.streams(streams);
         LOG.info("dashboard attached to Kafka Streams (instance {})", advertised());
+    }
+
+    /** Exposes the health topology's counters (name -> running total) on {@code GET /metrics}. */
+    public void exposeHealthCounters(Supplier<Map<String, Long>> counters) {
+        metrics.healthCounters(counters);
     }
 
     @Override
@@ -134,6 +143,8 @@ public final class DashboardServer implements AutoCloseable {
                 .access((m, path) -> path.startsWith("/internal/") ? Access.OWN : PUBLIC.access(m, path))
                 .cacheablePrefix("/assets/vendor/")
                 .sessionDetails((s, body) -> body.put("instance", advertised()))
+                .metrics(metrics.registry(), DashboardMetrics.NAMESPACE, cfg.metricsTokenFile(),
+                        DashboardMetrics.mappings())
                 .routes(r -> routes(r, assets))
                 .start();
         int port = web.port();
@@ -145,6 +156,7 @@ public final class DashboardServer implements AutoCloseable {
         }
         advertised = new HostInfo(advHost, advPort);
         live.start(web::isLive);
+        metrics.eventStreams(live::open);
         if (tls != null) {
             LOG.info("dashboard listening on {} (advertised {}), TLS certificate {} SHA-256 fingerprint {}", url(),
                     advertised(), tls.generated() ? "self-signed" : "configured", tls.fingerprint());

@@ -57,6 +57,11 @@ final class LiveUpdates implements AutoCloseable {
         });
     }
 
+    /** The live-update connections open now (a metric). */
+    int open() {
+        return liveCount.get();
+    }
+
     /** Starts the ticker; {@code isLive} says whether a client's session still holds. */
     void start(Predicate<Sessions.Session> isLive) {
         ticker.scheduleWithFixedDelay(() -> tick(isLive), EVENT_INTERVAL_MS, EVENT_INTERVAL_MS, TimeUnit.MILLISECONDS);

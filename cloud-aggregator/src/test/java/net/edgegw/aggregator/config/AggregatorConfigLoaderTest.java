@@ -62,6 +62,7 @@ class AggregatorConfigLoaderTest {
               passwordHashFile: /etc/cloud-aggregator/pw
               tls: false
               sessionTimeout: 1h
+              metricsTokenFile: metrics.token
             webhook:
               url: "https://hooks.example.net/alarms?token=abc"
               minSeverity: 2
@@ -112,6 +113,7 @@ class AggregatorConfigLoaderTest {
         assertThat(c.dashboard().peerSecretFile()).isEqualTo(Path.of("/etc/cloud-aggregator/state/peer-secret"));
         assertThat(c.dashboard().tls()).isFalse();
         assertThat(c.dashboard().sessionTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.dashboard().metricsTokenFile()).isEqualTo(Path.of("/etc/cloud-aggregator/metrics.token"));
         assertThat(c.webhook().minSeverity()).isEqualTo(2);
         assertThat(c.webhook().linked()).isTrue();
         assertThat(c.webhook().maxAttempts()).isEqualTo(3);
@@ -143,6 +145,7 @@ class AggregatorConfigLoaderTest {
         assertThat(c.dashboard().tls()).isTrue();
         assertThat(c.dashboard().tlsCert()).isNull();
         assertThat(c.dashboard().sessionTimeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.dashboard().metricsTokenFile()).as("no token file: /metrics needs a login").isNull();
         assertThat(c.webhook()).isNull();
 
         AggregatorConfig w = AggregatorConfigLoader.parse("bootstrapServers: k:9092\nwebhook: {url: 'http://h/x'}\n");
@@ -194,6 +197,7 @@ class AggregatorConfigLoaderTest {
             B|dashboard:|  tlsCert: /etc/c.pem              ¦ dashboard.tlsCert ¦ 3 ¦ tlsCert and tlsKey go together: set both (PEM files) or neither (a self-signed certificate is generated)
             B|dashboard: {tlsCert: /nonexistent/c.pem, tlsKey: /dev/null} ¦ dashboard.tlsCert ¦ 2 ¦ file not found or not readable: /nonexistent/c.pem
             B|dashboard: {tls: no-thanks}                    ¦ dashboard.tls ¦ 2 ¦ must be true or false, got 'no-thanks'
+            B|dashboard: {metricsTokenFile: /}               ¦ dashboard.metricsTokenFile ¦ 2 ¦ is a directory, not a token file: /
             B|webhook: {minSeverity: 3}                      ¦ webhook.url ¦ 2 ¦ is required
             B|webhook: {url: "ftp://h/x"}                    ¦ webhook.url ¦ 2 ¦ must be an http:// or https:// URL
             B|webhook: {url: "http:///x"}                    ¦ webhook.url ¦ 2 ¦ must name a host (http(s)://host[:port]/path)
