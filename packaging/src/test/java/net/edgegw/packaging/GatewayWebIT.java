@@ -129,6 +129,13 @@ class GatewayWebIT {
             assertThat(http.put("/api/config", "text/yaml", original).statusCode()).isEqualTo(403);
             assertThat(http.post("/api/config/validate", "text/yaml", original).statusCode()).isEqualTo(403);
 
+            // a config may be large (comments and all), other bodies may not
+            HttpResponse<String> big = http.postCsrf("/api/config/validate", "text/yaml",
+                    original + "# " + "x".repeat(200_000) + "\n");
+            assertThat(big.statusCode()).as(big.body()).isEqualTo(200);
+            assertThat(http.postCsrf("/api/config/rollback", "application/json",
+                    "{\"version\": 1, \"pad\": \"" + "x".repeat(20_000) + "\"}").statusCode()).isEqualTo(413);
+
             // a syslog stream flows through everything below
             int total = 6000;
             int streamed = total;

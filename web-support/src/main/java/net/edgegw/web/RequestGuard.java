@@ -28,6 +28,8 @@ final class RequestGuard implements Handler {
     private final boolean tls;
     private final String cacheablePrefix;
     private final long maxRequestBytes;
+    private java.util.Set<String> largeBodyPaths = java.util.Set.of();
+    private long largeBodyBytes;
     private final AllowList allow;
     private final SetupGate setup;
     private final BearerToken bearer;
@@ -44,6 +46,13 @@ final class RequestGuard implements Handler {
         this.tls = tls;
         this.cacheablePrefix = cacheablePrefix;
         this.maxRequestBytes = maxRequestBytes;
+    }
+
+    /** Bodies of requests to {@code paths} may be up to {@code max} bytes (instead of the server's limit). */
+    RequestGuard largeBodies(java.util.Set<String> paths, long max) {
+        this.largeBodyPaths = java.util.Set.copyOf(paths);
+        this.largeBodyBytes = max;
+        return this;
     }
 
     @Override
@@ -71,8 +80,9 @@ final class RequestGuard implements Handler {
             return;
         }
         long length = ctx.req().getContentLengthLong();
-        if (length > maxRequestBytes) {
-            throw new HttpError(413, "request too large", "at most " + maxRequestBytes + " bytes");
+        long max = largeBodyPaths.contains(path) ? largeBodyBytes : maxRequestBytes;
+        if (length > max) {
+            throw new HttpError(413, "request too large", "at most " + max + " bytes");
         }
         Access access = rule.access(m, path);
         if (access == Access.OWN) {

@@ -95,14 +95,14 @@ public final class WebServer implements AutoCloseable {
         AccessRule access = exporter == null ? b.access : (m, path) -> path.equals("/metrics")
                 && (m == HandlerType.GET || m == HandlerType.HEAD) ? Access.SESSION_OR_BEARER : b.access.access(m, path);
         RequestGuard guard = new RequestGuard(access, sessions, cookie, tls != null, b.cacheablePrefix,
-                MAX_REQUEST_BYTES, allow, setup, bearer);
+                MAX_REQUEST_BYTES, allow, setup, bearer).largeBodies(b.largeBodyPaths, b.largeBodyBytes);
         LoginRoutes login = new LoginRoutes(label, b.username, b.passwordHash, sessions, new LoginThrottle(b.clock),
                 cookie, json, b.sessionTimeout, b.sessionDetails, b.authEvents, setup);
         String host = b.bind.getHostString();
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
-            c.http.maxRequestSize = MAX_REQUEST_BYTES;
+            c.http.maxRequestSize = Math.max(MAX_REQUEST_BYTES, b.largeBodyBytes);
             c.http.generateEtags = false;
             QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, 4, 60_000);
             pool.setName(label + "-http");
@@ -251,6 +251,8 @@ public final class WebServer implements AutoCloseable {
         private int maxThreads = 48;
         private BiConsumer<Sessions.Session, Map<String, Object>> sessionDetails = (s, m) -> { };
         private Consumer<RoutesConfig> routes = r -> { };
+        private Set<String> largeBodyPaths = Set.of();
+        private long largeBodyBytes;
         private MetricRegistry registry;
         private String namespace;
         private Path tokenFile;
@@ -399,6 +401,16 @@ public final class WebServer implements AutoCloseable {
             this.setupPage = Objects.requireNonNull(page);
             this.setupDetail = detail;
             this.setupExempt = Set.copyOf(exempt);
+            return this;
+        }
+
+        /**
+         * Requests to {@code paths} (e.g. a config upload) may carry bodies up to {@code maxBytes}; every other
+         * request keeps the {@value #MAX_REQUEST_BYTES}-byte limit (413 above it).
+         */
+        public Builder largeBodies(Set<String> paths, long maxBytes) {
+            this.largeBodyPaths = Set.copyOf(paths);
+            this.largeBodyBytes = maxBytes;
             return this;
         }
 

@@ -42,6 +42,8 @@ public final class GatewayWeb implements AutoCloseable {
     /** The one user of the gateway's web UI. */
     public static final String USERNAME = "admin";
     static final String TLS_DIR = "web-tls";
+    /** The largest config text the API takes (every other request: the web server's 16 KiB). */
+    static final long MAX_CONFIG_BYTES = 1L << 20;
     static final String PASSWORD_FILE = "web-password";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayWeb.class);
@@ -85,13 +87,14 @@ public final class GatewayWeb implements AutoCloseable {
                         "no web password is set: run edge-gateway set-password --config " + config.file(),
                         Set.of("/assets/app.css", "/assets/favicon.svg"))
                 .allow(allow::allows)
-                .metrics(gw.metrics(), "edge_gateway", cfg.metricsTokenFile(), List.of()) // PROMETHEUS_NAMES
+                .metrics(gw.metrics(), PrometheusNames.NAMESPACE, cfg.metricsTokenFile(), PrometheusNames.mappings())
                 .onAuthEvent(e -> events.add(authType(e), e.kind() == AuthEvent.Kind.LOGIN_FAILED
                         ? EventLog.Level.WARN : EventLog.Level.INFO, authMessage(e)))
                 .sessionTimeout(cfg.sessionTimeout()).clock(clock).json(json)
                 .cookieName("edgegw-gw-session")
                 .access(PUBLIC)
                 .cacheablePrefix("/assets/vendor/")
+                .largeBodies(Set.of("/api/config", "/api/config/validate"), MAX_CONFIG_BYTES)
                 .sessionDetails((s, body) -> {
                     body.put("site", gw.running().site());
                     body.put("gateway", gw.running().gateway());
