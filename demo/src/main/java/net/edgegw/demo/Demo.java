@@ -127,6 +127,7 @@ public final class Demo {
         say("gateway running (pid " + gw.pid() + "), syslog on tcp/" + tcp + " and udp/" + udp
                 + ", MQTT subscriber on " + mqtt.uri() + " sensors/#, ndjson on tcp/" + ndjson
                 + ", log " + work.resolve("gateway.log"));
+        gw.waitForLine(Pattern.compile("web UI listening on"), Duration.ofSeconds(60));
         say("GATEWAY UI: https://127.0.0.1:" + webPort + "/  user: admin  password: " + gwPassword
                 + "  (status, live configuration, tail, events; self-signed certificate)");
 

@@ -77,7 +77,7 @@ class GatewayWebIT {
                   bootstrapServers: "%s"
                   properties: {ssl.key.password: "%s"}
                 heartbeat: {interval: 1s}
-                web: {bind: "127.0.0.1:%d"}
+                web: {bind: "127.0.0.1:%d", metricsTokenFile: metrics-token}
                 """.formatted(syslogPort, extraInput, kafka.bootstrapServers(), SECRET, webPort);
     }
 
@@ -88,10 +88,11 @@ class GatewayWebIT {
         int collector = FreePorts.tcp();
         String tcpInput = "  - {type: tcp, name: collector, bind: \"127.0.0.1:%d\", format: ndjson}".formatted(collector);
         Path config = E2E.writeConfig(tmp.resolve("gw"), config(syslog, web, ""));
+        Files.writeString(tmp.resolve("gw/metrics-token"), "scrape-token-5150\n");
         Path log = tmp.resolve("gw/gateway.log");
         try (ProcessRunner gw = E2E.startGateway(config, log)) {
             long pid = gw.pid();
-            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(tmp.resolve("gw/data/web-tls/cert.pem")));
+            gw.waitForLine(Pattern.compile("web UI listening on https://127.0.0.1:" + web), Duration.ofSeconds(30));
             WebClient http = new WebClient(URI.create("https://127.0.0.1:" + web + "/"),
                     tmp.resolve("gw/data/web-tls/cert.pem"));
 
@@ -221,6 +222,19 @@ class GatewayWebIT {
             JsonNode events = http.json("/api/events?limit=500").get("events");
             assertThat(events.findValuesAsText("type")).contains("login", "login.failed", "config.applied",
                     "config.rollback", "config.rejected", "input.started", "input.stopped");
+
+            // Prometheus scrape with the bearer token of web.metricsTokenFile
+            HttpResponse<String> wrongToken = http.get("/metrics", "Authorization", "Bearer nope");
+            assertThat(wrongToken.statusCode()).isEqualTo(401);
+            WebClient scraper = new WebClient(http.base, tmp.resolve("gw/data/web-tls/cert.pem"));
+            HttpResponse<String> scrape = scraper.get("/metrics", "Authorization", "Bearer scrape-token-5150");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                    .startsWith("text/plain"));
+            assertThat(scrape.body()).contains("# TYPE edge_gateway_input_accepted_total counter",
+                    "edge_gateway_input_accepted_total{input=\"syslog-tcp\"}");
+            assertThat(scrape.body().lines().filter(l -> !l.startsWith("#") && !l.isBlank()))
+                    .allSatisfy(l -> assertThat(l).matches("edge_gateway_[a-z0-9_]+(\\{[^}]*\\})? \\S+"));
 
             // the syslog stream went through all of it
             assertThat(stream.get(120, TimeUnit.SECONDS)).isEqualTo(streamed);
