@@ -193,6 +193,18 @@ class GatewayWebIT {
             }
             JsonNode status = http.json("/api/status");
             assertThat(status.get("inputs").findValuesAsText("name")).contains("syslog-tcp", "collector");
+            // the heartbeat carries the new config's hash
+            String appliedHash = WebClient.parse(applied).get("hash").asText();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                JsonNode hb = E2E.latestHeartbeat(kafka.bootstrapServers(), "gw-web", java.time.Instant.EPOCH);
+                return hb != null && appliedHash.equals(hb.path("configHash").asText());
+            });
+
+            // the uplink's producers replaced (bandwidth cap, batch size) while the stream flows
+            HttpResponse<String> uplink = http.putCsrf("/api/config", "text/yaml", withTcp.replace(
+                    "  bootstrapServers:", "  bandwidth: 2MiB\n  batchMaxRecords: 500\n  bootstrapServers:"));
+            assertThat(uplink.statusCode()).as(uplink.body()).isEqualTo(200);
+            assertThat(WebClient.parse(uplink).get("changes").toString()).contains("uplink changed", "bandwidth");
 
             // remove it again: the port closes, its records are kept and delivered
             HttpResponse<String> removed = http.putCsrf("/api/config", "text/yaml", original);
@@ -214,7 +226,7 @@ class GatewayWebIT {
 
             JsonNode history = http.json("/api/config/history");
             assertThat(history.get("versions").findValuesAsText("source"))
-                    .containsSubsequence("sighup", "rollback", "web", "web", "startup");
+                    .containsSubsequence("sighup", "rollback", "web", "web", "web", "startup");
             assertThat(http.json("/api/config/history/" + withTcpVersion).get("yaml").asText())
                     .contains("collector", "\"********\"").doesNotContain(SECRET);
 
