@@ -72,7 +72,7 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
     private RejectionHandler rejections;
     private DeadLetterSink deadLetters;
     private volatile Forwarder forwarder;
-    private HeartbeatSender heartbeatSender;
+    private volatile HeartbeatSender heartbeatSender;
     private HeartbeatBuilder heartbeat;
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> heartbeatTask;
@@ -236,21 +236,45 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
                     undo.push(() -> stopInput(in.name()));
                 }
             }
+            if (diff.uplinkChanged()) {
+                LOG.info("uplink settings changed: replacing the producers after the in-flight batch");
+                closeQuietly(forwarder, "forwarder");
+                try {
+                    forwarder = startForwarder(next);
+                } catch (RuntimeException e) {
+                    forwarder = startForwarder(was);
+                    throw new ApplyFailed("the new uplink settings cannot be used: " + e.getMessage(), e);
+                }
+                undo.push(() -> {
+                    closeQuietly(forwarder, "forwarder");
+                    forwarder = startForwarder(was);
+                });
+            }
+            if (diff.uplinkChanged() || !was.heartbeat().topic().equals(next.heartbeat().topic())) {
+                HeartbeatSender old = heartbeatSender;
+                HeartbeatSender replacement;
+                try {
+                    replacement = heartbeatSender(next);
+                } catch (RuntimeException e) {
+                    throw new ApplyFailed("the new heartbeat settings cannot be used: " + e.getMessage(), e);
+                }
+                heartbeatSender = replacement;
+                closeQuietly(old, "heartbeat sender");
+                undo.push(() -> {
+                    HeartbeatSender failed = heartbeatSender;
+                    heartbeatSender = heartbeatSender(was);
+                    closeQuietly(failed, "heartbeat sender");
+                });
+            }
         } catch (ApplyFailed | RuntimeException e) {
             while (!undo.isEmpty()) {
-                undo.pop().run();
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException u) {
+                    LOG.error("undoing a failed config apply: {}", u.toString());
+                }
             }
             throw e instanceof ApplyFailed a ? a : new ApplyFailed(e.toString(), e);
-        }
-        if (diff.uplinkChanged()) {
-            LOG.info("uplink settings changed: replacing the producers after the in-flight batch");
-            closeQuietly(forwarder, "forwarder");
-            forwarder = startForwarder(next);
-        }
-        if (diff.uplinkChanged() || !was.heartbeat().topic().equals(next.heartbeat().topic())) {
-            HeartbeatSender old = heartbeatSender;
-            heartbeatSender = heartbeatSender(next);
-            closeQuietly(old, "heartbeat sender");
         }
         heartbeat.reconfigured(next.hash(), next.inputs().stream().map(InputConfig::name).toList());
         if (diff.heartbeatChanged() || diff.uplinkChanged()) {
