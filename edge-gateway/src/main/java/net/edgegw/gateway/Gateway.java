@@ -67,8 +67,9 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
     private final InputRegistry inputKinds;
     private final Map<String, LaneBuffer> lanes = new LinkedHashMap<>();
     private final Map<String, Source> sources = new LinkedHashMap<>();
-    private final Map<String, InetSocketAddress> bound = new LinkedHashMap<>();
-    private Pipeline pipeline;
+    private final Map<String, InetSocketAddress> bound = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Pipeline pipeline;
+    private volatile boolean applying;
     private RejectionHandler rejections;
     private DeadLetterSink deadLetters;
     private volatile Forwarder forwarder;
@@ -212,6 +213,7 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
         }
         GatewayConfig was = config;
         Deque<Runnable> undo = new ArrayDeque<>();
+        applying = true;
         try {
             for (InputConfig in : was.inputs()) {
                 if (diff.inputsRemoved().contains(in.name()) || diff.inputsChanged().contains(in.name())) {
@@ -236,20 +238,8 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
                     undo.push(() -> stopInput(in.name()));
                 }
             }
-            if (diff.uplinkChanged()) {
-                LOG.info("uplink settings changed: replacing the producers after the in-flight batch");
-                closeQuietly(forwarder, "forwarder");
-                try {
-                    forwarder = startForwarder(next);
-                } catch (RuntimeException e) {
-                    forwarder = startForwarder(was);
-                    throw new ApplyFailed("the new uplink settings cannot be used: " + e.getMessage(), e);
-                }
-                undo.push(() -> {
-                    closeQuietly(forwarder, "forwarder");
-                    forwarder = startForwarder(was);
-                });
-            }
+            // the heartbeat producer first: it is built at once, so settings Kafka refuses fail here, before
+            // the forwarder is touched
             if (diff.uplinkChanged() || !was.heartbeat().topic().equals(next.heartbeat().topic())) {
                 HeartbeatSender old = heartbeatSender;
                 HeartbeatSender replacement;
@@ -266,15 +256,36 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
                     closeQuietly(failed, "heartbeat sender");
                 });
             }
+            if (diff.uplinkChanged()) {
+                LOG.info("uplink settings changed: replacing the producers after the in-flight batch");
+                closeQuietly(forwarder, "forwarder");
+                try {
+                    forwarder = startForwarder(next);
+                } catch (RuntimeException e) {
+                    forwarder = startForwarder(was);
+                    throw new ApplyFailed("the new uplink settings cannot be used: " + e.getMessage(), e);
+                }
+                undo.push(() -> {
+                    closeQuietly(forwarder, "forwarder");
+                    forwarder = startForwarder(was);
+                });
+            }
         } catch (ApplyFailed | RuntimeException e) {
+            List<String> notUndone = new ArrayList<>();
             while (!undo.isEmpty()) {
                 try {
                     undo.pop().run();
                 } catch (RuntimeException u) {
                     LOG.error("undoing a failed config apply: {}", u.toString());
+                    notUndone.add(u.getMessage());
                 }
             }
-            throw e instanceof ApplyFailed a ? a : new ApplyFailed(e.toString(), e);
+            notUndone.addAll(restartFailures);
+            restartFailures.clear();
+            String msg = e instanceof ApplyFailed ? e.getMessage() : e.toString();
+            throw new ApplyFailed(msg, e, notUndone);
+        } finally {
+            applying = false;
         }
         heartbeat.reconfigured(next.hash(), next.inputs().stream().map(InputConfig::name).toList());
         if (diff.heartbeatChanged() || diff.uplinkChanged()) {
@@ -284,11 +295,14 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
         }
     }
 
+    private final List<String> restartFailures = new ArrayList<>(); // guarded by this (apply)
+
     private void restartQuietly(InputConfig in) {
         try {
             startInput(in);
         } catch (Exception e) {
             LOG.error("input {} could not be restarted with its previous settings: {}", in.name(), e.toString());
+            restartFailures.add("input " + in.name() + " is not running (" + e.getMessage() + ")");
         }
     }
 
@@ -311,7 +325,12 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
 
     /** The pipeline (after start): for live views of what is stored. */
     @Override
-    public synchronized Pipeline pipeline() {
+    public boolean applying() {
+        return applying;
+    }
+
+    @Override
+    public Pipeline pipeline() {
         return pipeline;
     }
 
@@ -381,7 +400,7 @@ public final class Gateway implements AutoCloseable, ConfigTarget, GatewayView {
 
     /** Where each input is listening (after start), by input name. */
     @Override
-    public synchronized Map<String, InetSocketAddress> boundAddresses() {
+    public Map<String, InetSocketAddress> boundAddresses() {
         return Map.copyOf(bound);
     }
 

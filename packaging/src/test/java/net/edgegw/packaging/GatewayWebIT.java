@@ -46,6 +46,9 @@ import static org.awaitility.Awaitility.await;
 class GatewayWebIT {
 
     static final String SECRET = "s3cret-KEY-pw-7731";
+    static final String MQTT_SECRET = "mqtt-s3cret-4471";
+    static final String TYPED_SECRET = "N3w-s3cret-5501";
+    static final int MQTT_PORT = FreePorts.tcp(); // nobody listens: the MQTT input only holds a password here
     static final String PASSWORD = "correct horse battery staple";
 
     @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
@@ -71,6 +74,7 @@ class GatewayWebIT {
                 dataDir: data
                 inputs:
                   - {type: syslog, name: syslog-tcp, protocol: tcp, bind: "127.0.0.1:%d"}
+                  - {type: mqtt, name: sensors, broker: "tcp://127.0.0.1:%d", topics: ["s/#"], username: gw, password: "%s"}
                 %s
                 buffer: {maxBytes: 64MiB}
                 uplink:
@@ -78,7 +82,8 @@ class GatewayWebIT {
                   properties: {ssl.key.password: "%s"}
                 heartbeat: {interval: 1s}
                 web: {bind: "127.0.0.1:%d", metricsTokenFile: metrics-token}
-                """.formatted(syslogPort, extraInput, kafka.bootstrapServers(), SECRET, webPort);
+                """.formatted(syslogPort, MQTT_PORT, MQTT_SECRET, extraInput, kafka.bootstrapServers(), SECRET,
+                webPort);
     }
 
     @Test
@@ -126,7 +131,7 @@ class GatewayWebIT {
 
             // CSRF: a logged-in state change without the token is refused
             String original = http.json("/api/config").get("yaml").asText();
-            assertThat(original).contains("\"********\"").doesNotContain(SECRET);
+            assertThat(original).contains("\"********\"").doesNotContain(SECRET, MQTT_SECRET);
             assertThat(http.put("/api/config", "text/yaml", original).statusCode()).isEqualTo(403);
             assertThat(http.post("/api/config/validate", "text/yaml", original).statusCode()).isEqualTo(403);
 
@@ -165,6 +170,25 @@ class GatewayWebIT {
             assertThat(restart.statusCode()).isEqualTo(409);
             assertThat(restart.body()).contains("dataDir", "restart");
 
+            // a masked secret is never sent to a new place; a syntax error never echoes the line it is on
+            HttpResponse<String> moved = http.putCsrf("/api/config", "text/yaml", original.replace(
+                    "tcp://127.0.0.1:" + MQTT_PORT, "tcp://elsewhere.example:1883"));
+            assertThat(moved.statusCode()).isEqualTo(422);
+            assertThat(moved.body()).contains("inputs[sensors].password", "enter the value again");
+            HttpResponse<String> typo = http.putCsrf("/api/config", "text/yaml", original.replace(
+                    "ssl.key.password: \"********\"", "ssl.key.password: \"" + TYPED_SECRET + "\" oops\""));
+            assertThat(typo.statusCode()).isEqualTo(422);
+            assertThat(typo.body()).contains("not valid YAML").doesNotContain(TYPED_SECRET);
+
+            // producer settings Kafka refuses (SASL without a JAAS config): refused, nothing changed
+            // (a new security.protocol is a new destination: the secret is typed again, as the UI asks)
+            HttpResponse<String> badUplink = http.putCsrf("/api/config", "text/yaml", original.replace(
+                    "properties: {ssl.key.password: \"********\"",
+                    "properties: {security.protocol: SASL_PLAINTEXT, ssl.key.password: \"" + SECRET + "\""));
+            assertThat(badUplink.statusCode()).as(badUplink.body()).isEqualTo(409);
+            assertThat(WebClient.parse(badUplink).get("detail").asText()).contains("cannot be used",
+                    "nothing was changed");
+
             // an input that cannot start (its port is the web UI's own): refused, nothing changed, file as before
             String fileBefore = Files.readString(config);
             HttpResponse<String> failed = http.putCsrf("/api/config", "text/yaml", original.replace("\n\nbuffer:",
@@ -173,7 +197,7 @@ class GatewayWebIT {
             assertThat(WebClient.parse(failed).get("detail").asText()).contains("clash", "nothing was changed");
             assertThat(Files.readString(config)).isEqualTo(fileBefore);
             assertThat(http.json("/api/config").get("version").asInt()).isEqualTo(1);
-            assertThat(http.json("/api/status").get("inputs").findValuesAsText("name")).containsExactly("syslog-tcp");
+            assertThat(http.json("/api/status").get("inputs").findValuesAsText("name")).containsExactly("syslog-tcp", "sensors");
 
             // apply: add a TCP input; its port opens in this very process, the masked secret keeps its value
             String withTcp = original.replace("\n\nbuffer:", "\n" + tcpInput + "\nbuffer:");
@@ -193,6 +217,15 @@ class GatewayWebIT {
             }
             JsonNode status = http.json("/api/status");
             assertThat(status.get("inputs").findValuesAsText("name")).contains("syslog-tcp", "collector");
+            // a change of the collector together with an input that cannot bind: the collector keeps its settings
+            HttpResponse<String> clash = http.putCsrf("/api/config", "text/yaml", withTcp.replace(
+                    "format: ndjson}", "format: lines}\n  - {type: tcp, name: clash, bind: \"127.0.0.1:" + web
+                            + "\", format: ndjson}"));
+            assertThat(clash.statusCode()).as(clash.body()).isEqualTo(409);
+            assertThat(WebClient.parse(clash).get("detail").asText()).contains("nothing was changed");
+            await().atMost(Duration.ofSeconds(5)).until(() -> listening(collector));
+            assertThat(http.json("/api/config").get("yaml").asText()).contains("format: ndjson}");
+
             // the heartbeat carries the new config's hash
             String appliedHash = WebClient.parse(applied).get("hash").asText();
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
@@ -275,12 +308,12 @@ class GatewayWebIT {
             // no secret anywhere: not in an answer, not in the log
             synchronized (http.seen) {
                 for (HttpResponse<String> r : http.seen) {
-                    assertThat(r.body()).as(r.uri().toString()).doesNotContain(SECRET);
+                    assertThat(r.body()).as(r.uri().toString()).doesNotContain(SECRET, MQTT_SECRET, TYPED_SECRET);
                 }
             }
             assertThat(gw.terminate()).isTrue();
         }
-        assertThat(Files.readString(log)).doesNotContain(SECRET);
+        assertThat(Files.readString(log)).doesNotContain(SECRET, MQTT_SECRET, TYPED_SECRET);
     }
 
     static void setPassword(Path config) throws Exception {

@@ -219,7 +219,12 @@ public final class Pipeline implements Emitter, RecentRecords, AutoCloseable {
             if (!taps.isEmpty()) {
                 Tapped t = new Tapped(e, lane.lane(), topic);
                 for (Consumer<Tapped> tap : taps) {
-                    tap.accept(t);
+                    try {
+                        tap.accept(t);
+                    } catch (RuntimeException ex) {
+                        // a live view's fault is never the record's: it is stored already
+                        taps.remove(tap);
+                    }
                 }
             }
         }

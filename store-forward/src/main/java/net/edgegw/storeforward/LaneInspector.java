@@ -28,7 +28,7 @@ public final class LaneInspector implements AutoCloseable {
         ChronicleSupport.init();
     }
 
-    private static final int ATTEMPTS = 5;
+    private static final int ATTEMPTS = 10;
 
     private final LaneState state;
     private final SingleChronicleQueue queue;
@@ -83,6 +83,13 @@ public final class LaneInspector implements AutoCloseable {
             } catch (RuntimeException e) {
                 q.close();
                 last = e;
+                // a segment the writer reclaimed between listing and opening: look again once it settled
+                try {
+                    Thread.sleep(10L * (i + 1));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         throw new IllegalStateException("cannot read lane buffer " + dir + ": " + last.getMessage(), last);

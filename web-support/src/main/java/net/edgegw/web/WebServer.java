@@ -102,7 +102,7 @@ public final class WebServer implements AutoCloseable {
         app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
-            c.http.maxRequestSize = Math.max(MAX_REQUEST_BYTES, b.largeBodyBytes);
+            c.http.maxRequestSize = MAX_REQUEST_BYTES; // ctx.body(); a large-body route reads its stream itself
             c.http.generateEtags = false;
             QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, 4, 60_000);
             pool.setName(label + "-http");
@@ -145,6 +145,22 @@ public final class WebServer implements AutoCloseable {
     /** A server whose logs, threads and messages are named {@code label} (the program's config section). */
     public static Builder builder(String label) {
         return new Builder(label);
+    }
+
+    /**
+     * The body of a request as UTF-8 text, read from its stream up to {@code maxBytes} (whatever its
+     * {@code Content-Length} says, chunked included): more is a 413 {@link HttpError}.
+     */
+    public static String body(io.javalin.http.Context ctx, long maxBytes) {
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (b.length > maxBytes) {
+                throw new HttpError(413, "request too large", "at most " + maxBytes + " bytes");
+            }
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new HttpError(400, "bad request", "the body could not be read");
+        }
     }
 
     /** The logged-in session of a request that passed the {@link Access#SESSION} check. */
@@ -405,8 +421,10 @@ public final class WebServer implements AutoCloseable {
         }
 
         /**
-         * Requests to {@code paths} (e.g. a config upload) may carry bodies up to {@code maxBytes}; every other
-         * request keeps the {@value #MAX_REQUEST_BYTES}-byte limit (413 above it).
+         * Requests to {@code paths} (e.g. a config upload) may declare bodies up to {@code maxBytes}; every other
+         * request keeps the {@value #MAX_REQUEST_BYTES}-byte limit (413 above it). {@code ctx.body()} stays limited to
+         * {@value #MAX_REQUEST_BYTES} bytes for every route (also chunked bodies): such a route reads the body with
+         * {@link #body(io.javalin.http.Context, long)}.
          */
         public Builder largeBodies(Set<String> paths, long maxBytes) {
             this.largeBodyPaths = Set.copyOf(paths);

@@ -70,10 +70,27 @@ public final class YamlDocument {
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
             throw new ConfigException(java.util.List.of(new ConfigError("", loc == null ? 0 : loc.getLineNr(),
-                    "not valid YAML: " + e.getOriginalMessage())));
+                    "not valid YAML: " + problem(e))));
         } catch (IOException e) {
             throw new ConfigException(java.util.List.of(new ConfigError("", 0, "cannot read YAML: " + e.getMessage())));
         }
+    }
+
+    /**
+     * The syntax problem without the text around it: SnakeYAML's message quotes the offending line, which may hold a
+     * password (the error goes to logs, events and the web API).
+     */
+    static String problem(JsonProcessingException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException m) {
+                String problem = m.getProblem() == null ? "syntax error" : m.getProblem();
+                String column = m.getProblemMark() == null ? "" : " at column " + (m.getProblemMark().getColumn() + 1);
+                return (m.getContext() == null ? "" : m.getContext() + ": ") + problem + column;
+            }
+        }
+        String msg = e.getOriginalMessage() == null ? "syntax error" : e.getOriginalMessage();
+        int nl = msg.indexOf('\n');
+        return nl < 0 ? msg : msg.substring(0, nl);
     }
 
     private static JsonNode read(JsonParser p, JsonToken t, String path, Map<String, Integer> lines, JsonNodeFactory f)

@@ -59,6 +59,7 @@ public final class LiveConfig {
     private final Clock clock;
     private String text;
     private int version;
+    private volatile ConfigHistory.Version current;
 
     private LiveConfig(Path file, String text, ConfigTarget target, InputRegistry inputKinds, EventLog events,
                        Clock clock) {
@@ -82,12 +83,12 @@ public final class LiveConfig {
         String hash = target.running().hash();
         Optional<ConfigHistory.Version> latest = lc.history.latest();
         if (latest.isPresent() && latest.get().hash().equals(hash)) {
-            lc.version = latest.get().version();
+            lc.current = latest.get();
         } else {
-            lc.version = lc.history.record(text, hash, clock.instant(), "startup", null,
-                    List.of(latest.isEmpty() ? "first start" : "started with a config edited outside the web UI"))
-                    .version();
+            lc.current = lc.history.record(text, hash, clock.instant(), "startup", null,
+                    List.of(latest.isEmpty() ? "first start" : "started with a config edited outside the web UI"));
         }
+        lc.version = lc.current.version();
         return lc;
     }
 
@@ -123,6 +124,10 @@ public final class LiveConfig {
 
     /** The version's metadata. */
     public Optional<ConfigHistory.Version> versionInfo(int v) {
+        ConfigHistory.Version now = current;
+        if (now != null && now.version() == v) {
+            return Optional.of(now);
+        }
         return history.versions().stream().filter(x -> x.version() == v).findFirst();
     }
 
@@ -203,9 +208,7 @@ public final class LiveConfig {
             return new Failed("cannot write " + file + ": " + e.getMessage() + "; nothing was changed");
         }
         try {
-            if (!p.diff().isEmpty()) {
-                target.apply(p.config(), p.diff());
-            }
+            target.apply(p.config(), p.diff()); // also with no live change: the heartbeat takes the new hash
         } catch (ConfigTarget.ApplyFailed | RuntimeException e) {
             if (writeFile) {
                 try {
@@ -214,9 +217,13 @@ public final class LiveConfig {
                     LOG.error("could not put back {} after a failed apply: {}", file, io.toString());
                 }
             }
-            events.add("config.rejected", Level.ERROR, "config from " + who + " not applied: " + e.getMessage());
-            LOG.error("config from {} not applied: {}", who, e.getMessage());
-            return new Failed(e.getMessage() + "; nothing was changed");
+            List<String> notUndone = e instanceof ConfigTarget.ApplyFailed f ? f.notUndone() : List.of();
+            String outcome = notUndone.isEmpty() ? "nothing was changed"
+                    : "the previous config could not be fully restored: " + String.join("; ", notUndone);
+            events.add("config.rejected", Level.ERROR, "config from " + who + " not applied: " + e.getMessage()
+                    + "; " + outcome);
+            LOG.error("config from {} not applied: {}; {}", who, e.getMessage(), outcome);
+            return new Failed(e.getMessage() + "; " + outcome);
         }
         List<String> changes = p.diff().isEmpty() ? List.of("comments or layout only") : p.diff().changes();
         if (note != null) {
@@ -224,23 +231,55 @@ public final class LiveConfig {
         }
         text = p.text();
         try {
-            version = history.record(text, p.config().hash(), clock.instant(), source, user, changes).version();
+            current = history.record(text, p.config().hash(), clock.instant(), source, user, changes);
+            version = current.version();
         } catch (IOException e) {
             version++;
+            current = new ConfigHistory.Version(version, p.config().hash(), clock.instant().toString(), source, user,
+                    changes);
             LOG.warn("config version {} applied but not recorded in the history: {}", version, e.toString());
         }
         events.add(source.equals("rollback") ? "config.rollback" : "config.applied", Level.INFO,
                 "config version " + version + " applied (" + who + "): " + String.join("; ", changes));
+        inputEvents(p.config(), p.diff());
         LOG.info("config version {} applied ({}): {}", version, who, changes);
         return new Applied(true, version, p.config().hash(), changes);
+    }
+
+    private void inputEvents(GatewayConfig next, ConfigDiff diff) {
+        for (net.edgegw.core.InputConfig in : next.inputs()) {
+            if (diff.inputsAdded().contains(in.name())) {
+                events.add("input.started", Level.INFO, "input " + in.name() + " started (" + in.describe() + ")");
+            } else if (diff.inputsChanged().contains(in.name())) {
+                events.add("input.started", Level.INFO, "input " + in.name() + " restarted with its new settings ("
+                        + in.describe() + ")");
+            }
+        }
+        for (String name : diff.inputsRemoved()) {
+            events.add("input.stopped", Level.INFO, "input " + name + " stopped (removed from the config; what it "
+                    + "accepted stays in the buffer)");
+        }
     }
 
     private record Parsed(String text, GatewayConfig config, ConfigDiff diff, Invalid invalid) {
     }
 
     private Parsed parse(String edited) {
+        String full;
         try {
-            String full = SecretMask.unmask(edited, text);
+            full = SecretMask.unmask(edited, text);
+        } catch (ConfigException masked) {
+            // also every other mistake of the text (read with the masks as values), in line order
+            List<ConfigError> all = new java.util.ArrayList<>(masked.errors());
+            try {
+                ConfigLoader.parse(edited, file.toAbsolutePath().getParent(), inputKinds);
+            } catch (ConfigException other) {
+                all.addAll(other.errors());
+            }
+            all.sort(java.util.Comparator.comparingInt(ConfigError::line));
+            return new Parsed(null, null, null, new Invalid(List.copyOf(all)));
+        }
+        try {
             GatewayConfig next = ConfigLoader.parse(full, file.toAbsolutePath().getParent(), inputKinds);
             return new Parsed(full, next, ConfigDiff.of(target.running(), next), null);
         } catch (ConfigException e) {

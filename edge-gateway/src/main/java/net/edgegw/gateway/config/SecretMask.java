@@ -38,13 +38,14 @@ public final class SecretMask {
     record Secret(String path, int start, int end, String value) {
     }
 
-    /** The text with every secret value replaced by {@code "********"}; text that is not YAML is returned as is. */
+    /** The text with every secret value replaced by {@code "********"}; text that is not YAML is not shown at all. */
     public static String mask(String text) {
         List<Secret> secrets;
         try {
             secrets = secrets(text);
         } catch (YAMLException e) {
-            return text; // not parseable: it holds no value we could locate; the loader reports the error
+            // not parseable, so its secrets cannot be located: show nothing rather than risk one
+            return "# this text is not valid YAML and is not shown: it may hold secrets\n";
         }
         StringBuilder out = new StringBuilder(text);
         for (int i = secrets.size() - 1; i >= 0; i--) {
@@ -71,8 +72,9 @@ public final class SecretMask {
      */
     public static String unmask(String edited, String current) {
         List<Secret> masked;
+        Map<String, String> editedValues = new LinkedHashMap<>();
         try {
-            masked = secrets(edited).stream().filter(s -> MASK.equals(s.value())).toList();
+            masked = read(edited, editedValues).stream().filter(s -> MASK.equals(s.value())).toList();
         } catch (YAMLException e) {
             return edited; // the loader reports the syntax error with its line
         }
@@ -80,8 +82,9 @@ public final class SecretMask {
             return edited;
         }
         Map<String, Secret> known = new LinkedHashMap<>();
+        Map<String, String> currentValues = new LinkedHashMap<>();
         try {
-            for (Secret s : secrets(current)) {
+            for (Secret s : read(current, currentValues)) {
                 known.put(s.path(), s);
             }
         } catch (YAMLException e) {
@@ -92,9 +95,13 @@ public final class SecretMask {
         for (int i = masked.size() - 1; i >= 0; i--) {
             Secret s = masked.get(i);
             Secret was = known.get(s.path());
+            String moved = was == null ? null : movedEndpoint(s.path(), editedValues, currentValues);
             if (was == null || MASK.equals(was.value())) {
                 errors.add(0, new ConfigError(s.path(), line(edited, s.start()),
                         "is masked but no current value exists at this key: enter the value"));
+            } else if (moved != null) {
+                errors.add(0, new ConfigError(s.path(), line(edited, s.start()), "is masked but " + moved
+                        + " changed: enter the value again (a kept secret is only ever sent where it went before)"));
             } else {
                 out.replace(s.start(), s.end(), current.substring(was.start(), was.end()));
             }
@@ -106,18 +113,23 @@ public final class SecretMask {
     }
 
     static List<Secret> secrets(String text) {
+        return read(text, new LinkedHashMap<>());
+    }
+
+    /** The secrets of {@code text}; every other scalar goes into {@code values} by its path. */
+    private static List<Secret> read(String text, Map<String, String> values) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true);
         Node root = new Yaml(options).compose(new StringReader(text));
         List<Secret> out = new ArrayList<>();
         if (root != null) {
-            walk(root, "", text, out);
+            walk(root, "", text, out, values);
         }
         out.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return out;
     }
 
-    private static void walk(Node node, String path, String text, List<Secret> out) {
+    private static void walk(Node node, String path, String text, List<Secret> out, Map<String, String> values) {
         if (node instanceof MappingNode m) {
             for (NodeTuple t : m.getValue()) {
                 if (!(t.getKeyNode() instanceof ScalarNode k)) {
@@ -133,15 +145,18 @@ public final class SecretMask {
                         end--; // a block scalar's range ends after its line break: keep the line break
                     }
                     out.add(new Secret(child, start, end, s.getValue()));
+                } else if (v instanceof ScalarNode s) {
+                    values.put(child, s.getValue());
                 } else {
-                    walk(v, child, text, out);
+                    walk(v, child, text, out, values);
                 }
             }
         } else if (node instanceof SequenceNode seq) {
             List<Node> items = seq.getValue();
             for (int i = 0; i < items.size(); i++) {
                 // a named item (an input) is known by its name, so that reordering the list keeps its secrets
-                walk(items.get(i), path + "[" + nameOf(items.get(i)).orElse(String.valueOf(i)) + "]", text, out);
+                walk(items.get(i), path + "[" + nameOf(items.get(i)).orElse(String.valueOf(i)) + "]", text, out,
+                        values);
             }
         }
     }
@@ -156,6 +171,28 @@ public final class SecretMask {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /** Settings that decide where a secret is sent; a masked secret keeps its value only if none of them changed. */
+    static final List<String> UPLINK_ENDPOINT = List.of("uplink.bootstrapServers", "uplink.properties.security.protocol",
+            "uplink.properties.sasl.mechanism", "uplink.properties.ssl.truststore.location",
+            "uplink.properties.ssl.endpoint.identification.algorithm", "uplink.properties.sasl.oauthbearer.token.endpoint.url");
+
+    /** The first setting that decides where the secret at {@code path} goes and differs, or null. */
+    private static String movedEndpoint(String path, Map<String, String> edited, Map<String, String> current) {
+        List<String> keys;
+        if (path.startsWith("uplink.properties.")) {
+            keys = UPLINK_ENDPOINT;
+        } else {
+            String parent = path.substring(0, Math.max(path.lastIndexOf('.'), 0));
+            keys = List.of(parent + ".type", parent + ".broker", parent + ".username");
+        }
+        for (String k : keys) {
+            if (!java.util.Objects.equals(edited.get(k), current.get(k))) {
+                return k;
+            }
+        }
+        return null;
     }
 
     static boolean isSecret(String parentPath, String key) {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Turns what changed in a running gateway into {@link EventLog} events, once a second: the uplink's state
- * ({@code uplink.state}), connections opened and closed per input ({@code connection.opened}/{@code .closed}, as
+ * ({@code uplink.state}), an input that died ({@code input.failed}), connections opened and closed per input ({@code connection.opened}/{@code .closed}, as
  * counts: a thousand devices reconnecting make one event, not a thousand), an MQTT input's broker connection, records
  * dropped by a lane ({@code drops}) and rejected by an input ({@code rejected}), each with the reason. Reads counters
  * only; the data path knows nothing of it. One thread.
@@ -101,8 +101,14 @@ public final class EventWatcher implements AutoCloseable {
         }
     }
 
-    /** {@code input.started} / {@code input.stopped} / {@code input.failed}: the inputs that came, went or died. */
+    /**
+     * {@code input.failed}: an input of the running config that is neither listening nor a client (the starts and
+     * stops of a config apply are events of the apply itself).
+     */
     private void inputs(boolean report) {
+        if (gw.applying()) {
+            return; // inputs are between their old and new settings: look again next second
+        }
         Map<String, java.net.InetSocketAddress> bound = gw.boundAddresses();
         Map<String, String> now = new java.util.LinkedHashMap<>();
         for (InputConfig in : gw.running().inputs()) {
@@ -117,12 +123,8 @@ public final class EventWatcher implements AutoCloseable {
                 if (what.endsWith(" NOT RUNNING") && (was == null || !was.endsWith(" NOT RUNNING"))) {
                     events.add("input.failed", Level.ERROR, "input " + name + " (" + what.replace(" NOT RUNNING", "")
                             + ") is not running");
-                } else if (!what.equals(was)) {
-                    events.add("input.started", Level.INFO, "input " + name + " started (" + what + ")");
                 }
             });
-            inputs.keySet().stream().filter(n -> !now.containsKey(n)).forEach(n ->
-                    events.add("input.stopped", Level.INFO, "input " + n + " stopped (removed from the config)"));
         }
         inputs = now;
     }

@@ -37,6 +37,9 @@ public interface GatewayView {
     /** Why the buffer cannot take records, or null when it can. */
     String bufferProblem();
 
+    /** Whether a config apply is in progress (inputs may be between their old and new settings). */
+    boolean applying();
+
     /** Where each listening input is bound, by input name. */
     Map<String, InetSocketAddress> boundAddresses();
 }

@@ -106,7 +106,7 @@ final class ConfigApi {
     }
 
     private static String yaml(Context ctx) {
-        String body = ctx.body();
+        String body = WebServer.body(ctx, GatewayWeb.MAX_CONFIG_BYTES);
         if (body.isBlank()) {
             throw new HttpError(400, "bad request", "the body must be the config as YAML (Content-Type: text/yaml)");
         }

@@ -155,6 +155,9 @@ final class StatusApi {
         String reason = null;
         for (InputConfig in : c.inputs()) {
             String s = inputState(in.name());
+            if (s.equals("STOPPED") && gw.applying()) {
+                s = "STARTING"; // between its old and new settings during a config apply
+            }
             inputs.put(in.name(), s);
             if (s.equals("STOPPED") && reason == null) {
                 reason = "input " + in.name() + " is not running";

@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,17 +31,22 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /api/tail?filter=...}: the records being stored, live, as server-sent events (docs/web.md). Each stream
- * taps the pipeline with its filter; matching records are queued (bounded, {@value #QUEUE} per stream: a slow
- * client loses records, told with a {@code lagged} event, the pipeline never waits) and sent by one sender thread
- * every {@value #SEND_INTERVAL_MS} ms, messages cut at {@value #MAX_MESSAGE_CHARS} characters. At most
- * {@value #MAX_STREAMS} streams. Thread-safe.
+ * taps the pipeline with its filter; a matching record is turned at once into a small view (message or payload cut
+ * at {@value #MAX_MESSAGE_CHARS} characters) and queued, at most {@value #QUEUE} views per stream: a slow client
+ * loses records, told with a {@code lagged} event, and the pipeline never waits. Each stream has its own sender
+ * thread (one stalled browser holds up nobody else), which also sends a keep-alive comment every
+ * {@value #KEEPALIVE_MS} ms (so a closed tab is noticed and its tap removed) and ends the stream when its session
+ * ends. At most {@value #MAX_STREAMS} streams. Thread-safe.
  */
 final class TailStreams implements AutoCloseable {
 
     static final int MAX_STREAMS = 8;
     static final int QUEUE = 1_000;
     static final int MAX_MESSAGE_CHARS = 1_000;
+    /** How much of a message or payload a filter term searches. */
+    static final int MAX_SEARCH_CHARS = 8 * 1024;
     static final long SEND_INTERVAL_MS = 250;
+    static final long KEEPALIVE_MS = 15_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TailStreams.class);
 
@@ -50,14 +55,15 @@ final class TailStreams implements AutoCloseable {
     private final Predicate<Sessions.Session> live;
     private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
-    private final ScheduledExecutorService sender;
+    private final ExecutorService senders;
+    private volatile boolean closed;
 
     private static final class Stream {
         final SseClient client;
         final Sessions.Session session;
-        final ArrayBlockingQueue<Pipeline.Tapped> queue = new ArrayBlockingQueue<>(QUEUE);
+        final ArrayBlockingQueue<Map<String, Object>> queue = new ArrayBlockingQueue<>(QUEUE);
         final AtomicLong lagged = new AtomicLong();
-        AutoCloseable tap;
+        volatile AutoCloseable tap;
 
         Stream(SseClient client, Sessions.Session session) {
             this.client = client;
@@ -69,12 +75,12 @@ final class TailStreams implements AutoCloseable {
         this.pipeline = pipeline;
         this.json = json;
         this.live = live;
-        this.sender = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "web-tail");
+        AtomicInteger n = new AtomicInteger();
+        this.senders = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "web-tail-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        sender.scheduleWithFixedDelay(this::sendAll, SEND_INTERVAL_MS, SEND_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Before-handler: refuses a stream over the cap, and a filter that does not parse. */
@@ -86,9 +92,9 @@ final class TailStreams implements AutoCloseable {
         TailFilter.parse(ctx.queryParam("filter"));
     }
 
-    /** The SSE handler. */
+    /** The SSE handler: runs the stream on this request's thread until it ends. */
     void open(SseClient client) {
-        if (count.incrementAndGet() > MAX_STREAMS) {
+        if (closed || count.incrementAndGet() > MAX_STREAMS) {
             count.decrementAndGet();
             client.sendEvent("error", "{\"error\":\"too many live tails\"}");
             client.close();
@@ -96,52 +102,73 @@ final class TailStreams implements AutoCloseable {
         }
         TailFilter filter = TailFilter.parse(client.ctx().queryParam("filter"));
         Stream s = new Stream(client, WebServer.session(client.ctx()));
+        streams.add(s);
+        client.onClose(() -> end(s));
         s.tap = pipeline.get().tap(t -> {
-            if (filter.test(t) && !s.queue.offer(t)) {
+            if (filter.test(t) && !s.queue.offer(view(t))) {
                 s.lagged.incrementAndGet();
             }
         });
-        client.onClose(() -> close(s));
-        streams.add(s);
         client.keepAlive();
         client.sendComment("tailing" + (filter.isEmpty() ? "" : " with a filter"));
+        senders.execute(() -> run(s));
     }
 
-    private void close(Stream s) {
-        if (streams.remove(s)) {
-            count.decrementAndGet();
+    private void run(Stream s) {
+        long lastWrite = System.nanoTime();
+        List<Map<String, Object>> batch = new ArrayList<>();
+        try {
+            while (!closed && streams.contains(s)) {
+                if (!live.test(s.session)) {
+                    s.client.sendEvent("logout", "{}");
+                    break;
+                }
+                long lost = s.lagged.getAndSet(0);
+                if (lost > 0) {
+                    s.client.sendEvent("lagged", json.text(Map.of("dropped", lost)));
+                    lastWrite = System.nanoTime();
+                }
+                Map<String, Object> first = s.queue.poll(SEND_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    s.queue.drainTo(batch, 199);
+                    for (Map<String, Object> v : batch) {
+                        s.client.sendEvent("record", json.text(v));
+                    }
+                    batch.clear();
+                    lastWrite = System.nanoTime();
+                } else if (System.nanoTime() - lastWrite > TimeUnit.MILLISECONDS.toNanos(KEEPALIVE_MS)) {
+                    s.client.sendComment("keep-alive");
+                    lastWrite = System.nanoTime();
+                }
+                if (s.client.terminated()) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debug("tail stream ended: {}", e.toString());
+        } finally {
+            end(s);
             try {
-                s.tap.close();
-            } catch (Exception e) {
+                s.client.close();
+            } catch (RuntimeException e) {
                 LOG.debug("tail close: {}", e.toString());
             }
         }
     }
 
-    private void sendAll() {
-        for (Stream s : streams) {
+    private void end(Stream s) {
+        if (streams.remove(s)) {
+            count.decrementAndGet();
+        }
+        AutoCloseable tap = s.tap;
+        if (tap != null) {
             try {
-                if (!live.test(s.session)) {
-                    s.client.sendEvent("logout", "{}");
-                    s.client.close();
-                    close(s);
-                    continue;
-                }
-                long lost = s.lagged.getAndSet(0);
-                if (lost > 0) {
-                    s.client.sendEvent("lagged", json.text(Map.of("dropped", lost)));
-                }
-                List<Pipeline.Tapped> batch = new ArrayList<>();
-                s.queue.drainTo(batch, 200);
-                for (Pipeline.Tapped t : batch) {
-                    s.client.sendEvent("record", json.text(view(t)));
-                }
-                if (s.client.terminated()) {
-                    close(s);
-                }
-            } catch (RuntimeException e) {
-                LOG.debug("tail stream ended: {}", e.toString());
-                close(s);
+                tap.close();
+            } catch (Exception e) {
+                LOG.debug("tail close: {}", e.toString());
             }
         }
     }
@@ -164,15 +191,19 @@ final class TailStreams implements AutoCloseable {
         return m;
     }
 
+    /** The message, or the payload as text, at most {@link #MAX_SEARCH_CHARS} characters (plus one to tell a cut). */
     static String text(Envelope e) {
         if (e.message() != null) {
-            return e.message();
+            return e.message().length() > MAX_SEARCH_CHARS ? e.message().substring(0, MAX_SEARCH_CHARS + 1)
+                    : e.message();
         }
         Payload p = e.payload();
         if (p instanceof Payload.Json j) {
-            return new String(j.raw(), StandardCharsets.UTF_8);
+            String t = new String(j.raw(), 0, Math.min(j.raw().length, 4 * (MAX_SEARCH_CHARS + 1)),
+                    StandardCharsets.UTF_8);
+            return t.length() > MAX_SEARCH_CHARS ? t.substring(0, MAX_SEARCH_CHARS + 1) : t;
         } else if (p instanceof Payload.Text t) {
-            return t.text();
+            return t.text().length() > MAX_SEARCH_CHARS ? t.text().substring(0, MAX_SEARCH_CHARS + 1) : t.text();
         } else if (p instanceof Payload.Binary b) {
             return "<" + b.bytes().length + " bytes of binary payload>";
         }
@@ -181,15 +212,11 @@ final class TailStreams implements AutoCloseable {
 
     @Override
     public void close() {
-        sender.shutdownNow();
-        for (Stream s : streams) {
-            close(s);
-            try {
-                s.client.close();
-            } catch (RuntimeException e) {
-                LOG.debug("tail close: {}", e.toString());
-            }
+        closed = true;
+        for (Stream st : streams) {
+            end(st);
         }
+        senders.shutdownNow();
     }
 
     /**
@@ -232,10 +259,14 @@ final class TailStreams implements AutoCloseable {
                     }
                     terms.add(t -> t.envelope().severity() != null && t.envelope().severity() <= max);
                 } else {
-                    terms.add(t -> contains(text(t.envelope()), lower) || contains(t.envelope().host(), lower));
+                    terms.add(t -> contains(searchable(t.envelope()), lower) || contains(t.envelope().host(), lower));
                 }
             }
             return new TailFilter(List.copyOf(terms));
+        }
+
+        private static String searchable(Envelope e) {
+            return text(e);
         }
 
         private static boolean contains(String s, String lowerNeedle) {

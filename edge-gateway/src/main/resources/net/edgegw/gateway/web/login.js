@@ -8,7 +8,17 @@
   /** Where to go after signing in: the page that sent the browser here, if it is one of ours. */
   function next() {
     const n = params.get('next') || '/';
-    return /^\/(?![\/\\])/.test(n) && !n.startsWith('/login') ? n : '/';
+    try {
+      // resolved the way the browser will resolve it (it drops tabs and newlines, reads '\\' as '/'):
+      // only a page of this origin is followed
+      const u = new URL(n, window.location.origin);
+      if (u.origin !== window.location.origin || u.pathname.startsWith('/login')) {
+        return '/';
+      }
+      return u.pathname + u.search + u.hash;
+    } catch (e) {
+      return '/';
+    }
   }
 
   function showError(text) {

@@ -119,7 +119,8 @@ class LiveConfigTest {
         LiveConfig.Outcome invalid = live.apply(live.maskedText().replace("site: site-1", "site: Site_1")
                 .replace("bootstrapServers: \"k:9093\"", "bootstrapServers: 42, nonsense: 1"), "admin");
         assertThat(invalid).isInstanceOfSatisfying(LiveConfig.Invalid.class, i ->
-                assertThat(i.errors()).extracting(e -> e.key()).contains("site", "uplink.nonsense"));
+                assertThat(i.errors()).extracting(e -> e.key()).contains("site", "uplink.nonsense",
+                        "uplink.properties.sasl.jaas.config")); // masked, and bootstrapServers changed
 
         LiveConfig.Outcome restart = live.apply(live.maskedText().replace("site: site-1", "site: site-2"), "admin");
         assertThat(restart).isInstanceOfSatisfying(LiveConfig.NeedsRestart.class, r ->

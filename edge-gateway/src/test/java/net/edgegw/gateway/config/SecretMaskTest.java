@@ -54,12 +54,12 @@ class SecretMaskTest {
                 site: site-1
                 inputs:
                   - {type: mqtt, name: meters, broker: "tcp://127.0.0.1:1883", topics: ["m/#"], password: "********"}
-                  - {type: mqtt, name: sensors, broker: "tcp://127.0.0.1:1883", topics: ["a/#"], password: "********"}
+                  - {type: mqtt, name: sensors, broker: "tcp://127.0.0.1:1883", topics: ["a/#"], username: gw, password: "********"}
                 uplink: {bootstrapServers: "k:9093"}
                 """;
         String r = SecretMask.unmask(reordered, CONFIG);
         assertThat(r).contains("name: meters, broker: \"tcp://127.0.0.1:1883\", topics: [\"m/#\"], password: \"mqtt-pw-2\"")
-                .contains("name: sensors, broker: \"tcp://127.0.0.1:1883\", topics: [\"a/#\"], password: 'mqtt-pw-1'");
+                .contains("name: sensors, broker: \"tcp://127.0.0.1:1883\", topics: [\"a/#\"], username: gw, password: 'mqtt-pw-1'");
     }
 
     @Test
@@ -81,9 +81,30 @@ class SecretMaskTest {
     }
 
     @Test
+    void aMaskedSecretIsNotSentToANewPlace() {
+        String masked = SecretMask.mask(CONFIG);
+        String otherBroker = masked.replace("name: sensors, broker: \"tcp://127.0.0.1:1883\"",
+                "name: sensors, broker: \"tcp://evil.example:1883\"");
+        ConfigException e = catchThrowableOfType(() -> SecretMask.unmask(otherBroker, CONFIG), ConfigException.class);
+        assertThat(e.errors()).singleElement().satisfies(err -> {
+            assertThat(err.key()).isEqualTo("inputs[sensors].password");
+            assertThat(err.line()).isEqualTo(3);
+            assertThat(err.message()).contains("inputs[sensors].broker changed", "enter the value again");
+        });
+        String otherKafka = masked.replace("bootstrapServers: \"k:9093\"", "bootstrapServers: \"evil:9092\"");
+        ConfigException k = catchThrowableOfType(() -> SecretMask.unmask(otherKafka, CONFIG), ConfigException.class);
+        assertThat(k.errors()).extracting(err -> err.key()).containsExactly("uplink.properties.sasl.jaas.config",
+                "uplink.properties.ssl.key.password");
+        // with the value entered again the change is fine
+        String reentered = otherKafka.replace("ssl.key.password: \"********\"", "ssl.key.password: key-pw-4")
+                .replace("sasl.jaas.config: \"********\"", "sasl.jaas.config: \"x required;\"");
+        assertThat(SecretMask.unmask(reentered, CONFIG)).contains("evil:9092", "key-pw-4");
+    }
+
+    @Test
     void textThatIsNotYamlIsLeftToTheLoaderToReport() {
         String broken = "site: [unclosed\n";
-        assertThat(SecretMask.mask(broken)).isEqualTo(broken);
+        assertThat(SecretMask.mask(broken)).startsWith("# this text is not valid YAML and is not shown");
         assertThat(SecretMask.unmask(broken, CONFIG)).isEqualTo(broken);
         catchThrowableOfType(() -> ConfigLoader.parse(broken, Path.of("/tmp")), ConfigException.class);
     }
