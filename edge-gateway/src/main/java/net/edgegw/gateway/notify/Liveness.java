@@ -30,7 +30,8 @@ final class Liveness {
         }
         UplinkStatus u = gw.uplinkStatus();
         if (u.sinceLastStep().compareTo(stallAfter) > 0) {
-            return "uplink forwarder stuck for " + u.sinceLastStep().toSeconds() + " s";
+            // the text stays the same while it lasts: logged once, not once a second
+            return "uplink forwarder stuck (no progress for over " + stallAfter.toSeconds() + " s)";
         }
         return null;
     }
