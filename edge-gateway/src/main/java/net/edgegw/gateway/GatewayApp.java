@@ -5,6 +5,8 @@ import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.gateway.config.Inputs;
 import net.edgegw.gateway.config.LiveConfig;
 import net.edgegw.gateway.events.EventLog;
+import net.edgegw.gateway.notify.NotifySettings;
+import net.edgegw.gateway.notify.SystemdNotifier;
 import net.edgegw.gateway.status.EventWatcher;
 import net.edgegw.gateway.web.GatewayWeb;
 import org.slf4j.Logger;
@@ -17,8 +19,9 @@ import java.util.Optional;
 /**
  * The running program of {@code edge-gateway run}: the {@link Gateway} (the data path), its {@link LiveConfig} (the
  * config file, applied live from the web UI, a SIGHUP or a rollback), the {@link EventLog} and the local web UI
- * ({@link GatewayWeb}, when {@code web.bind} is set). Start once, close many; close stops the web UI first, then the
- * gateway (inputs, in-flight batch, buffers).
+ * ({@link GatewayWeb}, when {@code web.bind} is set) and, under systemd, the {@link SystemdNotifier} (READY=1 once
+ * all of that is up). Start once, close many; close tells systemd STOPPING=1, stops the web UI, then the gateway
+ * (inputs, in-flight batch, buffers).
  */
 public final class GatewayApp implements AutoCloseable {
 
@@ -29,6 +32,7 @@ public final class GatewayApp implements AutoCloseable {
     private final EventLog events;
     private final EventWatcher watcher;
     private final GatewayWeb web;
+    private volatile SystemdNotifier notifier;
 
     private GatewayApp(Gateway gateway, LiveConfig config, EventLog events, EventWatcher watcher, GatewayWeb web) {
         this.gateway = gateway;
@@ -38,9 +42,18 @@ public final class GatewayApp implements AutoCloseable {
         this.web = web;
     }
 
-    /** Starts the gateway of {@code configFile} (already loaded as {@code c}) and its web UI, or throws. */
+    /**
+     * Starts the gateway of {@code configFile} (already loaded as {@code c}) and its web UI, or throws; then tells
+     * systemd it is ready when {@code NOTIFY_SOCKET} is set.
+     */
     public static GatewayApp start(Path configFile, GatewayConfig c, Clock clock, MetricRegistry metrics)
             throws Exception {
+        return start(configFile, c, clock, metrics, NotifySettings.fromEnvironment());
+    }
+
+    /** {@link #start(Path, GatewayConfig, Clock, MetricRegistry)} with the systemd notify settings given. */
+    public static GatewayApp start(Path configFile, GatewayConfig c, Clock clock, MetricRegistry metrics,
+                                   Optional<NotifySettings> notify) throws Exception {
         Gateway gw = new Gateway(c, clock, metrics, Inputs.registry());
         EventWatcher watcher = null;
         try {
@@ -54,7 +67,9 @@ public final class GatewayApp implements AutoCloseable {
             if (web == null) {
                 LOG.info("web UI off (no web.bind in the config)");
             }
-            return new GatewayApp(gw, live, events, watcher, web);
+            GatewayApp app = new GatewayApp(gw, live, events, watcher, web);
+            app.notifier = SystemdNotifier.ready(gw, notify); // inputs bound, buffers open: READY=1
+            return app;
         } catch (Exception | Error e) {
             if (watcher != null) {
                 watcher.close();
@@ -90,6 +105,10 @@ public final class GatewayApp implements AutoCloseable {
 
     @Override
     public void close() {
+        SystemdNotifier n = notifier;
+        if (n != null) {
+            n.close(); // STOPPING=1 first: systemd shows "deactivating" while the buffers drain
+        }
         if (web != null) {
             web.close();
         }

@@ -66,6 +66,13 @@ public final class Forwarder implements AutoCloseable {
     private static final long CLOSE_FORCED_MS = 10_000L;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
+    /**
+     * Test hook, never set in production: a system property naming a file; while that file exists the forwarder
+     * thread of a forwarder created after the property was set is stuck, as a deadlocked or blocked thread would
+     * be ({@link UplinkStatus#sinceLastStep()} grows). Read once per forwarder; unset costs one null check a round.
+     */
+    public static final String WEDGE_HOOK_PROPERTY = "edgegw.test.wedgeForwarder";
+
     private final String site;
     private final String gateway;
     private final UplinkSettings settings;

@@ -31,6 +31,7 @@ final class ForwarderLoop implements Runnable {
     private final LaneFailures failures;
     private final BatchPoller batches;
     private final long starvationGraceMs;
+    private final java.nio.file.Path wedgeFile; // test hook, null in production (Forwarder.WEDGE_HOOK_PROPERTY)
 
     ForwarderLoop(String site, String gateway, UplinkSettings settings, Clock clock, List<LaneWorker> workers,
                   CheckpointStore checkpoints, CloseSignal close, UplinkHealth health) {
@@ -45,12 +46,18 @@ final class ForwarderLoop implements Runnable {
         this.failures = new LaneFailures(close, health);
         this.batches = new BatchPoller(settings, close);
         this.starvationGraceMs = Math.max(2 * settings.backoffMax().toMillis(), 10_000L);
+        String wedge = System.getProperty(Forwarder.WEDGE_HOOK_PROPERTY);
+        this.wedgeFile = wedge == null || wedge.isBlank() ? null : java.nio.file.Path.of(wedge);
     }
 
     @Override
     public void run() {
         try {
             while (!close.closing()) {
+                if (wedgeFile != null) {
+                    wedgeWhilePresent();
+                }
+                health.stepped();
                 try {
                     if (!round()) {
                         idle();
@@ -67,6 +74,13 @@ final class ForwarderLoop implements Runnable {
         } finally {
             shutdownWorkers();
             LOG.info("uplink stopped: site {}, gateway {}", site, gateway);
+        }
+    }
+
+    /** The test hook: stuck, like a deadlocked thread, while the file exists (close still ends it). */
+    private void wedgeWhilePresent() {
+        while (java.nio.file.Files.exists(wedgeFile) && !close.closing()) {
+            close.sleep(50);
         }
     }
 

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ final class UplinkHealth {
     private volatile UplinkState aggregate = UplinkState.CONNECTING;
     private volatile long bytesSent;
     private volatile Instant lastCommit;
+    private volatile long lastStepNanos = System.nanoTime();
 
     /** Registers the metrics; the state gauge replaces one left by an earlier forwarder (config apply). */
     UplinkHealth(List<LaneWorker> workers, String bootstrapServers, Clock clock, MetricRegistry metrics) {
@@ -60,6 +62,11 @@ final class UplinkHealth {
 
     UplinkState aggregate() {
         return aggregate;
+    }
+
+    /** The forwarder thread finished a step of its loop (monotonic time, so a wall-clock jump means nothing). */
+    void stepped() {
+        lastStepNanos = System.nanoTime();
     }
 
     /** A failed attempt (send, commit, recovery, or the loop itself). */
@@ -128,7 +135,8 @@ final class UplinkHealth {
             }
             lanes.add(l);
         }
-        return new UplinkStatus(aggregate, error, records, bytesSent, lastCommit, drainRate.perSecond(), lanes);
+        return new UplinkStatus(aggregate, error, records, bytesSent, lastCommit, drainRate.perSecond(), lanes,
+                Duration.ofNanos(Math.max(0, System.nanoTime() - lastStepNanos)));
     }
 
     /** Removes the state gauge unless a newer forwarder took it over. */

@@ -1,5 +1,6 @@
 package net.edgegw.uplink;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,12 +14,22 @@ import java.util.List;
  * @param lastCommit      time of the last commit / acknowledged batch, null if none yet
  * @param drainRatePerSec records/s committed over the last 10 s
  * @param lanes           per lane, in priority order
+ * @param sinceLastStep   how long ago the forwarder thread last finished a step of its loop (a batch, a recovery
+ *                        attempt, an idle wait or a back-off); it grows without bound only if the thread is wedged
+ *                        or dead (a DOWN uplink that keeps retrying still steps)
  */
 public record UplinkStatus(UplinkState state, String lastError, long recordsSent, long bytesSent, Instant lastCommit,
-                           double drainRatePerSec, List<LaneStatus> lanes) {
+                           double drainRatePerSec, List<LaneStatus> lanes, Duration sinceLastStep) {
 
     public UplinkStatus {
         lanes = List.copyOf(lanes);
+        sinceLastStep = sinceLastStep == null ? Duration.ZERO : sinceLastStep;
+    }
+
+    /** A snapshot without the loop's progress (a forwarder that just stepped). */
+    public UplinkStatus(UplinkState state, String lastError, long recordsSent, long bytesSent, Instant lastCommit,
+                        double drainRatePerSec, List<LaneStatus> lanes) {
+        this(state, lastError, recordsSent, bytesSent, lastCommit, drainRatePerSec, lanes, Duration.ZERO);
     }
 
     /**

@@ -1,6 +1,8 @@
 package net.edgegw.gateway.status;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import net.edgegw.adapters.InputMetrics;
 import net.edgegw.gateway.config.GatewayConfig;
 import net.edgegw.pipeline.Pipeline;
 import net.edgegw.storeforward.Backlog;
@@ -42,4 +44,19 @@ public interface GatewayView {
 
     /** Where each listening input is bound, by input name. */
     Map<String, InetSocketAddress> boundAddresses();
+
+    /**
+     * The state of an input: LISTENING (bound), CONNECTED / DISCONNECTED (a client input, by its {@code connected}
+     * gauge), STOPPED (neither: not running). Read by {@code /health}, the status page and the systemd watchdog.
+     */
+    default String inputState(String name) {
+        if (boundAddresses().containsKey(name)) {
+            return "LISTENING";
+        }
+        Gauge<?> connected = metrics().getGauges().get(InputMetrics.name(name, "connected"));
+        if (connected != null) {
+            return Integer.valueOf(1).equals(connected.getValue()) ? "CONNECTED" : "DISCONNECTED";
+        }
+        return "STOPPED";
+    }
 }

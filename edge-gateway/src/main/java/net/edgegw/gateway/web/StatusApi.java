@@ -1,7 +1,6 @@
 package net.edgegw.gateway.web;
 
 import com.codahale.metrics.Counter;
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import net.edgegw.adapters.InputMetrics;
@@ -43,14 +42,7 @@ final class StatusApi {
 
     /** The state of an input: LISTENING (bound), CONNECTED / DISCONNECTED (a client input), STOPPED. */
     String inputState(String name) {
-        if (gw.boundAddresses().containsKey(name)) {
-            return "LISTENING";
-        }
-        Gauge<?> connected = gw.metrics().getGauges().get(InputMetrics.name(name, "connected"));
-        if (connected != null) {
-            return Integer.valueOf(1).equals(connected.getValue()) ? "CONNECTED" : "DISCONNECTED";
-        }
-        return "STOPPED";
+        return gw.inputState(name);
     }
 
     Map<String, Object> status() {
