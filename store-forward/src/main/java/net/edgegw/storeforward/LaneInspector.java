@@ -79,7 +79,14 @@ public final class LaneInspector implements AutoCloseable {
                 ReplicatedPosition replicated = new ReplicatedPosition(q, state);
                 Recovery.load(q, state, counters.deletedThroughCycle(), replicated.index(), (cycle, counted) -> {
                 });
-                return new LaneInspector(state, q, replicated, counters, clock);
+                LaneInspector in = new LaneInspector(state, q, replicated, counters, clock);
+                if (i < ATTEMPTS - 1 && in.backlog().records() == 0 && q.lastIndex() > replicated.index()) {
+                    // the writer reclaimed segments while they were listed: records exist after the replicated
+                    // position, yet none was found; a snapshot of nothing would be a wrong answer
+                    in.close();
+                    throw new IllegalStateException("segments changed while they were read");
+                }
+                return in;
             } catch (RuntimeException e) {
                 q.close();
                 last = e;
